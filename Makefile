@@ -1,0 +1,33 @@
+# The two commands of the README: `make book` builds the site, `make test` runs every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+# Reproducible builds: timestamps (matplotlib SVG/PDF dates, Sphinx) come from the last commit.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export PYTHONHASHSEED := 0
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: book test fast lint clean install
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt code/pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+book: install
+	$(JB) build . -n -W --keep-going
+
+test: install
+	$(PY) -m pytest
+
+fast: install
+	$(PY) -m pytest -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check code tests _ext benchmarks
+
+clean:
+	rm -rf _build

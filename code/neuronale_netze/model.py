@@ -1,0 +1,69 @@
+"""Das Modell g(x, w) und der Loss l(w), für NumPy und für autograd.
+
+Alle Funktionen sind über die Stichproben vektorisiert (keine Python-Schleife)
+und lassen sich mit ``autograd.grad`` differenzieren.
+"""
+
+import autograd.numpy as np
+from autograd import grad
+
+from ._checks import check_samples, check_weights
+
+
+def relu(x):
+    """Die ReLU r(x) = max(0, x); autograd leitet sie bei 0 mit 1/2 ab."""
+    return np.maximum(0.0, x)
+
+
+def predict(w, X):
+    """g(x, w) = r(w1·x + w2)·w3 + w4 für alle Zeilen von ``X`` (Form (m, 1))."""
+    check_weights(w, 4)
+    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
+        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
+    return relu(w[0] * X[:, 0] + w[1]) * w[2] + w[3]
+
+
+def loss(w, X, y):
+    """l(w) = 1/(n+1) · Σ_{i=0..n} (g(x_i, w) − y_i)², der Mittelwert über alle Stichproben."""
+    check_samples(X, y)
+    return np.mean((predict(w, X) - y) ** 2)
+
+
+loss_grad = grad(loss)
+"""Der (Sub-)Gradient ∂l/∂w von autograd, mit der Konvention r'(0) = 1/2."""
+
+
+def n_params(n_inputs, n_hidden):
+    """Anzahl p = k(n+1) + k + 1 der Parameter eines MLP mit n Inputs und k Neuronen."""
+    for name, value in (("n_inputs", n_inputs), ("n_hidden", n_hidden)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return n_hidden * (n_inputs + 1) + n_hidden + 1
+
+
+def unpack_mlp(w, n_inputs, n_hidden):
+    """Zerlegt den flachen Vektor ``w`` eines MLP in (W, b, c, d).
+
+    Anordnung: je Neuron i zuerst die Gewichte w_i1 … w_in, dann der Bias w_i0;
+    danach die Output-Gewichte w_1 … w_k und zuletzt der Output-Bias w_0.
+    Für n = k = 1 ist das genau (w1, w2, w3, w4) des Modellproblems.
+    """
+    k, n = n_hidden, n_inputs
+    check_weights(w, n_params(n, k))
+    hidden = np.reshape(w[: k * (n + 1)], (k, n + 1))
+    return hidden[:, :n], hidden[:, n], w[k * (n + 1) : k * (n + 2)], w[-1]
+
+
+def mlp_predict(w, X, n_hidden):
+    """Output g(x, w) = Σ_i c_i·r(W_i·x + b_i) + d eines MLP mit einer Hidden-Layer."""
+    if np.ndim(X) != 2:
+        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
+    W, b, c, d = unpack_mlp(w, np.shape(X)[1], n_hidden)
+    return np.dot(relu(np.dot(X, W.T) + b), c) + d
+
+
+def mlp_loss(w, X, y, n_hidden):
+    """Mittlerer quadratischer Fehler des MLP über alle Stichproben."""
+    if np.ndim(y) != 1 or np.shape(y)[0] != np.shape(X)[0]:
+        raise ValueError(f"y must have shape ({np.shape(X)[0]},), got {np.shape(y)}")
+    return np.mean((mlp_predict(w, X, n_hidden) - y) ** 2)

@@ -1,0 +1,132 @@
+"""Abbildungen des Kurses: ein Stil, eine Funktion je Art von Abbildung.
+
+Jede Funktion zeichnet in eine übergebene Achse ``ax`` und setzt keinen Titel;
+Bildunterschriften stehen in den Metadaten der Kapitelzellen.
+"""
+
+from importlib import resources
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import model
+
+STYLE = resources.files(__package__) / "neuronale_netze.mplstyle"
+X_PLOT = np.linspace(-0.25, 1.25, 301).reshape(-1, 1)
+"""Auswertungspunkte für Modellkurven: das Datenintervall [0, 1] mit Rand."""
+
+
+def use_style():
+    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe."""
+    plt.style.use(str(STYLE))
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - plain Python without IPython
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("svg", "pdf")
+
+
+def plot_data(ax, X, y, **kwargs):
+    """Die Trainingsdaten als Punkte."""
+    kwargs.setdefault("color", "C0")
+    kwargs.setdefault("label", "Daten")
+    ax.plot(X[:, 0], y, "o", **kwargs)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+
+
+def plot_fit(ax, X, y, w, label="$g(x, w)$", color="C1", x_plot=X_PLOT):
+    """Trainingsdaten und die Modellkurve g(·, w) des Modellproblems."""
+    plot_data(ax, X, y)
+    ax.plot(x_plot[:, 0], model.predict(np.asarray(w, dtype=float), x_plot),
+            color=color, label=label)
+    ax.legend(loc="upper left")
+
+
+def plot_loss_curve(ax, losses, label=None, **kwargs):
+    """Loss über den Iterationen, logarithmisch (``semilogy``)."""
+    losses = np.asarray(losses, dtype=float)
+    if not np.all(np.isfinite(losses)):
+        raise ValueError("losses contains non-finite values (diverged run?)")
+    ax.semilogy(np.arange(len(losses)), losses, label=label, **kwargs)
+    ax.set_xlabel("Iteration $k$")
+    ax.set_ylabel("Loss $l(w^{(k)})$")
+    if label is not None:
+        ax.legend()
+
+
+def plot_curve(ax, t, values, xlabel, ylabel, **kwargs):
+    """Eine Funktion einer Variablen, z. B. der Loss entlang einer Strecke."""
+    ax.plot(t, values, **kwargs)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20):
+    """Fläche l(w1, w3) auf einem Gitter mit Höhenlinien auf der Fläche und am Boden.
+
+    ``ax`` ist eine 3D-Achse; ``segment = (L_t, w1_t, w3_t)`` zeichnet den Loss entlang einer
+    Strecke (rot) und ihre Projektion auf den Boden.
+    """
+    top = float(np.max(L))
+    cc = top * np.linspace(0.0, 1.0, levels) ** 2
+    ax.plot_surface(W1, W3, L, alpha=0.5, cmap="jet", linewidth=0)
+    ax.contour(W1, W3, L, cc, cmap="jet", linewidths=0.6)
+    ax.contour(W1, W3, L, cc, zdir="z", offset=zoff, cmap="jet", linewidths=0.6)
+    if segment is not None:
+        L_t, w1_t, w3_t = segment
+        ax.plot(w1_t, w3_t, L_t, color="r", linewidth=2)
+        ax.plot(w1_t, w3_t, np.full_like(w1_t, zoff), color="r", linewidth=2)
+    ax.set_zlim(zoff, top)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_3$")
+    ax.set_zlabel("$l$")
+    ax.view_init(elev=20, azim=150)
+
+
+def plot_network(ax, n_inputs, n_hidden):
+    """Schema eines MLP: Input-Layer, eine Hidden-Layer, skalarer Output.
+
+    Gezeichnet werden Knoten für x_1 … x_n, die Neuronen a_1 … a_k und g(x, w),
+    je Verbindung ein Pfeil; die Bias-Gewichte stehen als Knoten "1" darüber.
+    """
+    def column(n, x, with_bias):
+        ys = list(np.linspace(1.0, 0.0, n + 2)[1:-1]) if n > 1 else [0.5]
+        return [(x, yy) for yy in ys], ((x, 1.12) if with_bias else None)
+
+    inputs, bias1 = column(n_inputs, 0.0, True)
+    hidden, bias2 = column(n_hidden, 1.0, True)
+    (output,), _ = column(1, 2.0, False)
+
+    def edge(p, q, dashed=False):
+        ax.annotate("", xy=q, xytext=p, arrowprops=dict(
+            arrowstyle="-|>", color="0.45", lw=0.8, shrinkA=13, shrinkB=13,
+            linestyle="--" if dashed else "-"))
+
+    for p in inputs:
+        for q in hidden:
+            edge(p, q)
+    for q in hidden:
+        edge(bias1, q, dashed=True)
+        edge(q, output)
+    edge(bias2, output, dashed=True)
+
+    def node(p, text, color):
+        ax.add_patch(plt.Circle(p, 0.09, facecolor=color, edgecolor="0.2", zorder=3))
+        ax.text(*p, text, ha="center", va="center", zorder=4)
+
+    for i, p in enumerate(inputs, 1):
+        node(p, f"$x_{{{i}}}$", "#cfe2f3")
+    for i, p in enumerate(hidden, 1):
+        node(p, f"$a_{{{i}}}$", "#fce5cd")
+    node(output, "$g$", "#d9ead3")
+    node(bias1, "$1$", "white")
+    node(bias2, "$1$", "white")
+    for x, text in ((0.0, "Input-Layer"), (1.0, "Hidden-Layer"), (2.0, "Output")):
+        ax.text(x, -0.12, text, ha="center", va="top")
+    ax.set_xlim(-0.3, 2.3)
+    ax.set_ylim(-0.25, 1.25)
+    ax.set_aspect("equal")
+    ax.axis("off")

@@ -1,0 +1,36 @@
+"""The whole book builds with zero warnings, and every page of the table of contents exists."""
+
+import re
+
+import pytest
+
+from conftest import ROOT, toc_files
+
+pytestmark = pytest.mark.slow
+
+
+def test_book_builds_without_warnings(built_book):
+    log = built_book.stdout + built_book.stderr
+    assert built_book.returncode == 0, log[-5000:]
+    warnings = [line for line in log.splitlines()
+                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line) and "IPKernelApp" not in line]
+    assert warnings == []
+
+
+def test_every_toc_page_is_built_with_figures_and_glue(built_book):
+    for name in toc_files():
+        page = ROOT / "_build" / "html" / f"{name}.html"
+        assert page.is_file(), name
+        html = page.read_text(encoding="utf-8")
+        assert "{glue" not in html, f"unresolved glue role on {name}"
+        src = (ROOT / f"{name}.md").read_text(encoding="utf-8")
+        n_figures = src.count("  figure:\n")
+        assert html.count('<figure class="align-default"') >= n_figures, name
+
+
+def test_numbers_in_prose_come_from_execution(built_book):
+    html = (ROOT / "_build/html/chapters/03-modellproblem.html").read_text(encoding="utf-8")
+    # the value of the loss in the midpoint (1/2, 0, -1/2, 0), computed at build time
+    assert "0,546875" in html
+    html = (ROOT / "_build/html/chapters/02-mlp.html").read_text(encoding="utf-8")
+    assert "78601" in html

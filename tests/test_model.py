@@ -1,0 +1,149 @@
+import autograd
+import numpy as np
+import pytest
+
+from neuronale_netze import data, model
+
+X, y = data.model_problem()
+RNG = np.random.default_rng(20260601)
+
+
+def central_difference(f, w, h=1e-6):
+    w = np.asarray(w, dtype=float)
+    out = np.zeros_like(w)
+    for j in range(w.size):
+        e = np.zeros_like(w)
+        e[j] = h
+        out[j] = (f(w + e) - f(w - e)) / (2 * h)
+    return out
+
+
+def test_relu_values_and_autograd_convention():
+    np.testing.assert_array_equal(model.relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
+    d = autograd.grad(model.relu)
+    assert (d(-1.0), d(0.0), d(1.0)) == (0.0, 0.5, 1.0)
+
+
+def test_predict_matches_formula_per_sample():
+    w = np.array([1.3, -0.4, 0.7, 0.2])
+    expected = [max(0.0, w[0] * x + w[1]) * w[2] + w[3] for x in X[:, 0]]
+    np.testing.assert_allclose(model.predict(w, X), expected, rtol=1e-15)
+    assert model.predict(w, X).shape == (11,)
+
+
+@pytest.mark.parametrize(
+    "w",
+    [[1, 0, 1, 0], [0.5, 0, 2, 0], [10, 0, 0.1, 0], [1, 0.3, 1, -0.3], [1, 0, 1, 0],
+     [-1, 1, -1, 1], [-2, 3, -0.5, 1.5]],
+)
+def test_known_global_minima_have_zero_loss(w):
+    assert model.loss(np.array(w, dtype=float), X, y) < 1e-30
+
+
+def test_loss_values_from_the_notes():
+    assert model.loss(np.zeros(4), X, y) == pytest.approx(0.35, rel=1e-14)
+    assert model.loss(np.ones(4), X, y) == pytest.approx(4.0, rel=1e-14)
+    assert model.loss(np.array([0, 0, 0, 0.5]), X, y) == pytest.approx(0.1, rel=1e-14)
+    # a kink inside the data interval makes beta < 0 inexact
+    assert model.loss(np.array([1, -0.5, 1, 0.5]), X, y) == pytest.approx(0.05, rel=1e-12)
+
+
+def test_convexity_violation():
+    w_a, w_b = np.array([0.0, 0, -1, 0]), np.array([1.0, 0, 0, 0])
+    mid = model.loss((w_a + w_b) / 2, X, y)
+    assert mid == pytest.approx(0.546875, rel=1e-13)
+    assert mid > (model.loss(w_a, X, y) + model.loss(w_b, X, y)) / 2
+
+
+def test_loss_along_segment_formula():
+    t = np.linspace(0, 1, 21)
+    values = [model.loss(np.array([2 * s, 0, 2 * s - 1, 0]), X, y) for s in t]
+    np.testing.assert_allclose(values, 0.35 * (4 * t**2 - 2 * t - 1) ** 2, atol=1e-15)
+
+
+@pytest.mark.parametrize("w", [np.ones(4), np.array([0.3, 0.2, -1.1, 0.4]),
+                               np.array([-0.8, 0.9, 1.2, -0.1]), RNG.normal(size=4)])
+def test_autograd_gradient_equals_central_difference(w):
+    # away from the kink: no u_i = w1 x_i + w2 is within 1e-3 of 0
+    assert np.min(np.abs(w[0] * X[:, 0] + w[1])) > 1e-3
+    g = model.loss_grad(w, X, y)
+    fd = central_difference(lambda v: model.loss(v, X, y), w)
+    np.testing.assert_allclose(g, fd, rtol=1e-7, atol=1e-9)
+
+
+def test_gradient_at_zero_only_w4_moves():
+    g = model.loss_grad(np.zeros(4), X, y)
+    np.testing.assert_allclose(g, [0, 0, 0, -1.0], atol=1e-15)
+
+
+def test_gradient_at_ones():
+    np.testing.assert_allclose(model.loss_grad(np.ones(4), X, y), [2, 4, 6, 4], rtol=1e-14)
+
+
+@pytest.mark.parametrize("w", [np.zeros(3), np.zeros(5), np.zeros((4, 1)), np.zeros((2, 2))])
+def test_wrong_w_shape_names_argument(w):
+    with pytest.raises(ValueError, match=r"^w must have shape \(4,\)"):
+        model.predict(w, X)
+    with pytest.raises(ValueError, match=r"^w must have shape \(4,\)"):
+        model.loss(w, X, y)
+
+
+def test_wrong_X_and_y_shapes_name_argument():
+    w = np.ones(4)
+    with pytest.raises(ValueError, match="^X must have shape"):
+        model.predict(w, X[:, 0])
+    with pytest.raises(ValueError, match="^X must have shape"):
+        model.loss(w, np.hstack([X, X]), y)
+    with pytest.raises(ValueError, match="^y must have shape"):
+        model.loss(w, X, y[:-1])
+    with pytest.raises(ValueError, match="^y must have shape"):
+        model.loss(w, X, y.reshape(-1, 1))
+
+
+@pytest.mark.parametrize(("n", "k", "p"), [(1, 1, 4), (1, 10, 31), (10, 10, 121),
+                                           (784, 100, 78601)])
+def test_n_params(n, k, p):
+    assert model.n_params(n, k) == p
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_n_params_bad_input(bad):
+    with pytest.raises(ValueError, match="n_inputs"):
+        model.n_params(bad, 3)
+    with pytest.raises(ValueError, match="n_hidden"):
+        model.n_params(3, bad)
+
+
+def test_mlp_with_one_neuron_is_the_model_problem():
+    w = RNG.normal(size=4)
+    np.testing.assert_allclose(model.mlp_predict(w, X, n_hidden=1), model.predict(w, X),
+                               rtol=1e-15)
+    assert model.mlp_loss(w, X, y, n_hidden=1) == pytest.approx(model.loss(w, X, y))
+
+
+def test_mlp_predict_matches_explicit_sum():
+    n, k = 3, 5
+    Xm = RNG.normal(size=(7, n))
+    w = RNG.normal(size=model.n_params(n, k))
+    W, b, c, d = model.unpack_mlp(w, n, k)
+    assert W.shape == (k, n) and b.shape == (k,) and c.shape == (k,)
+    expected = [d + sum(c[i] * max(0.0, W[i] @ x + b[i]) for i in range(k)) for x in Xm]
+    np.testing.assert_allclose(model.mlp_predict(w, Xm, k), expected, rtol=1e-13)
+
+
+def test_mlp_gradient_against_central_difference():
+    n, k = 2, 3
+    Xm, ym = RNG.normal(size=(9, n)), RNG.normal(size=9)
+    w = RNG.normal(size=model.n_params(n, k))
+    g = autograd.grad(model.mlp_loss)(w, Xm, ym, k)
+    fd = central_difference(lambda v: model.mlp_loss(v, Xm, ym, k), w)
+    np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-8)
+
+
+def test_mlp_bad_input():
+    with pytest.raises(ValueError, match=r"^w must have shape \(9,\)"):
+        model.mlp_predict(np.zeros(8), np.zeros((3, 2)), n_hidden=2)
+    with pytest.raises(ValueError, match="^X must have shape"):
+        model.mlp_predict(np.zeros(9), np.zeros(3), n_hidden=2)
+    with pytest.raises(ValueError, match="^y must have shape"):
+        model.mlp_loss(np.zeros(9), np.zeros((3, 2)), np.zeros(4), n_hidden=2)

@@ -1,0 +1,65 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from neuronale_netze import data, model, plotting  # noqa: E402
+
+X, y = data.model_problem()
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_style_file_is_shipped_and_applies():
+    assert plotting.STYLE.is_file()
+    plotting.use_style()
+    assert plt.rcParams["svg.hashsalt"] == "neuronale-netze"
+    assert tuple(plt.rcParams["figure.figsize"]) == (6.0, 3.6)
+
+
+def test_plot_fit_draws_data_and_model_curve():
+    fig, ax = plt.subplots()
+    w = np.array([1.0, 0.0, 1.0, 0.0])
+    plotting.plot_fit(ax, X, y, w)
+    data_line, curve = ax.get_lines()
+    np.testing.assert_array_equal(data_line.get_ydata(), y)
+    xs, ys = curve.get_data()
+    np.testing.assert_allclose(ys, model.predict(w, xs.reshape(-1, 1)))
+    assert ax.get_title() == ""
+
+
+def test_plot_loss_curve_is_semilog_and_rejects_nan():
+    fig, ax = plt.subplots()
+    plotting.plot_loss_curve(ax, [1.0, 0.1, 0.01], label="GD")
+    assert ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [0, 1, 2])
+    with pytest.raises(ValueError, match="losses"):
+        plotting.plot_loss_curve(ax, [1.0, np.nan])
+
+
+def test_plot_loss_surface_and_segment():
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    W1, W3 = np.meshgrid(np.linspace(0, 2, 5), np.linspace(-1, 1, 5))
+    L = W1**2 + W3**2
+    t = np.linspace(0, 1, 5)
+    plotting.plot_loss_surface(ax, W1, W3, L, segment=(t, 2 * t, 2 * t - 1), zoff=-1.0)
+    assert len(ax.get_lines()) == 2
+    assert ax.get_zlim()[0] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize(("n", "k"), [(1, 1), (3, 4), (2, 6)])
+def test_plot_network_draws_every_node_and_edge(n, k):
+    fig, ax = plt.subplots()
+    plotting.plot_network(ax, n, k)
+    circles = [p for p in ax.patches if isinstance(p, matplotlib.patches.Circle)]
+    assert len(circles) == n + k + 1 + 2  # inputs, neurons, output, two bias nodes
+    arrows = [c for c in ax.texts if getattr(c, "arrow_patch", None) is not None]
+    assert len(arrows) == n * k + k + k + 1
