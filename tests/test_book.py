@@ -33,4 +33,4 @@ def test_numbers_in_prose_come_from_execution(built_book):
     # the value of the loss in the midpoint (1/2, 0, -1/2, 0), computed at build time
     assert "0,546875" in html
     html = (ROOT / "_build/html/chapters/02-mlp.html").read_text(encoding="utf-8")
-    assert "78601" in html
+    assert "78\u202f601" in html

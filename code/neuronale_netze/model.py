@@ -16,7 +16,7 @@ def relu(x):
 
 
 def predict(w, X):
-    """g(x, w) = r(w1·x + w2)·w3 + w4 für alle Zeilen von ``X`` (Form (m, 1))."""
+    """g(x, w) = r(w1·x + w2)·w3 + w4 für jede Zeile x von X (m×1)."""
     check_weights(w, 4)
     if np.ndim(X) != 2 or np.shape(X)[1] != 1:
         raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
@@ -24,7 +24,7 @@ def predict(w, X):
 
 
 def loss(w, X, y):
-    """l(w) = 1/(n+1) · Σ_{i=0..n} (g(x_i, w) − y_i)², der Mittelwert über alle Stichproben."""
+    """l(w): Mittel von (g(x_i, w) − y_i)² über alle n+1 Stichproben."""
     check_samples(X, y)
     return np.mean((predict(w, X) - y) ** 2)
 
@@ -34,10 +34,10 @@ loss_grad = grad(loss)
 
 
 def n_params(n_inputs, n_hidden):
-    """Anzahl p = k(n+1) + k + 1 der Parameter eines MLP mit n Inputs und k Neuronen."""
-    for name, value in (("n_inputs", n_inputs), ("n_hidden", n_hidden)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    """Parameterzahl p = k(n+1) + k + 1: n Inputs, k Neuronen."""
+    for name, v in (("n_inputs", n_inputs), ("n_hidden", n_hidden)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
     return n_hidden * (n_inputs + 1) + n_hidden + 1
 
 
