@@ -1,0 +1,218 @@
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+from neuronale_netze import backprop, data, model
+
+X, y = data.model_problem()
+RNG = np.random.default_rng(20260607)
+
+# points of the model problem: smooth ones, kinks (some u_i = 0 exactly) and a dead neuron
+SMOOTH = [np.ones(4), np.array([0.3, 0.2, -1.1, 0.4]), np.array([-0.8, 0.9, 1.2, -0.1])]
+KINKS = [np.zeros(4), np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.3]),
+         np.array([1.0, -0.5, 1.0, 0.0]), np.array([2.0, -1.2, -0.7, 0.4])]
+DEAD = np.array([0.3, -1.2, 0.8, 0.1])
+
+
+def central_difference(f, w, h=1e-6):
+    w = np.asarray(w, dtype=float)
+    out = np.zeros_like(w)
+    for j in range(w.size):
+        e = np.zeros_like(w)
+        e[j] = h
+        out[j] = (f(w + e) - f(w - e)) / (2 * h)
+    return out
+
+
+def assert_rel_close(a, b, rtol=1e-12):
+    # relative to the size of the gradient; an exactly zero gradient must be reproduced
+    assert np.linalg.norm(a - b) <= rtol * np.linalg.norm(b) + 1e-300
+
+
+def test_relu_grad_convention_matches_autograd():
+    u = np.array([-2.0, -1e-300, 0.0, 1e-300, 3.0])
+    np.testing.assert_array_equal(backprop.relu_grad(u), [0, 0, 0.5, 1, 1])
+    d = autograd.elementwise_grad(model.relu)
+    np.testing.assert_array_equal(backprop.relu_grad(u), d(u))
+
+
+@pytest.mark.parametrize("w", SMOOTH + KINKS + [DEAD] + [RNG.normal(size=4) for _ in range(3)])
+def test_loss_gradient_equals_autograd_everywhere(w):
+    assert_rel_close(backprop.loss_gradient(w, X, y), model.loss_grad(w, X, y))
+
+
+def test_kink_points_really_are_kinks():
+    for w in KINKS[1:]:
+        assert np.any(w[0] * X[:, 0] + w[1] == 0)
+
+
+@pytest.mark.parametrize("w", SMOOTH + [DEAD])
+def test_loss_gradient_equals_central_difference_away_from_kinks(w):
+    assert np.min(np.abs(w[0] * X[:, 0] + w[1])) > 1e-3
+    fd = central_difference(lambda v: model.loss(v, X, y), w)
+    np.testing.assert_allclose(backprop.loss_gradient(w, X, y), fd, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("w", KINKS[2:])
+def test_central_difference_at_a_kink_is_the_half_convention(w):
+    # the central difference averages the two one-sided slopes, i.e. r'(0) = 1/2
+    fd = central_difference(lambda v: model.loss(v, X, y), w)
+    np.testing.assert_allclose(backprop.loss_gradient(w, X, y), fd, rtol=1e-7, atol=1e-8)
+
+
+def test_one_sided_slope_at_a_kink_differs():
+    w, h = np.array([1.0, 0.0, 1.0, 0.3]), 1e-7
+    e2 = np.array([0.0, h, 0.0, 0.0])
+    right = (model.loss(w + e2, X, y) - model.loss(w, X, y)) / h
+    left = (model.loss(w, X, y) - model.loss(w - e2, X, y)) / h
+    g2 = backprop.loss_gradient(w, X, y)[1]
+    assert abs(right - left) > 0.01
+    assert g2 == pytest.approx((right + left) / 2, rel=1e-5)
+
+
+def test_dead_neuron_only_w4_moves():
+    assert np.all(DEAD[0] * X[:, 0] + DEAD[1] < 0)
+    g = backprop.loss_gradient(DEAD, X, y)
+    np.testing.assert_array_equal(g[:3], 0.0)
+    assert g[3] == pytest.approx(2 * (DEAD[3] - y.mean()), rel=1e-14)
+
+
+def test_loss_gradient_known_values():
+    np.testing.assert_allclose(backprop.loss_gradient(np.ones(4), X, y), [2, 4, 6, 4],
+                               rtol=1e-14)
+    np.testing.assert_array_equal(backprop.loss_gradient(np.zeros(4), X, y), [0, 0, 0, -1])
+
+
+def test_loss_gradient_rejects_bad_input():
+    with pytest.raises(ValueError, match="^w must"):
+        backprop.loss_gradient(np.ones(3), X, y)
+    with pytest.raises(ValueError, match="^X must"):
+        backprop.loss_gradient(np.ones(4), X[:, 0], y)
+    with pytest.raises(ValueError, match="^y must"):
+        backprop.loss_gradient(np.ones(4), X, y[:-1])
+
+
+def _chain_loss(act):
+    def f(w, x, yy):
+        return (act(w[1] * act(w[0] * x)) - yy) ** 2
+    return f
+
+
+def _tanh_grad(t):
+    return 1.0 - np.tanh(t) ** 2
+
+
+def test_chain_gradient_tanh_value_and_autograd():
+    w = np.array([0.7, -1.3])
+    g = backprop.chain_gradient(w, 0.4, 0.2, np.tanh, _tanh_grad)
+    np.testing.assert_allclose(g, [0.459988, -0.260836], atol=5e-7)
+    ref = autograd.grad(_chain_loss(anp.tanh))(w, 0.4, 0.2)
+    np.testing.assert_allclose(g, ref, rtol=1e-13)
+
+
+@pytest.mark.parametrize("w", [np.array([0.7, -1.3]), np.array([1.5, 0.8]),
+                               np.array([0.0, 2.0]), np.array([-0.4, 1.1])])
+def test_chain_gradient_relu_matches_autograd(w):
+    g = backprop.chain_gradient(w, 0.6, 0.3, model.relu, backprop.relu_grad)
+    ref = autograd.grad(_chain_loss(model.relu))(w, 0.6, 0.3)
+    np.testing.assert_allclose(g, ref, rtol=1e-14, atol=0)
+
+
+def test_chain_gradient_is_the_notes_formula():
+    # ∂w1 l = l'(o2) a'(i2) w2 a'(i1) x and ∂w2 l = l'(o2) a'(i2) o1, with sigmoid
+    def sig(t):
+        return 1 / (1 + np.exp(-t))
+
+    def dsig(t):
+        return sig(t) * (1 - sig(t))
+
+    w1, w2, x, yy = 0.9, -0.6, 1.7, 0.1
+    i1 = w1 * x
+    o1 = sig(i1)
+    i2 = w2 * o1
+    o2 = sig(i2)
+    expected = [2 * (o2 - yy) * dsig(i2) * w2 * dsig(i1) * x, 2 * (o2 - yy) * dsig(i2) * o1]
+    g = backprop.chain_gradient(np.array([w1, w2]), x, yy, sig, dsig)
+    np.testing.assert_allclose(g, expected, rtol=1e-15)
+
+
+def test_chain_gradient_rejects_bad_input():
+    with pytest.raises(ValueError, match="^w must"):
+        backprop.chain_gradient(np.ones(3), 0.4, 0.2, np.tanh, _tanh_grad)
+    with pytest.raises(ValueError, match="act and act_grad"):
+        backprop.chain_gradient(np.ones(2), 0.4, 0.2, np.tanh, 1.0)
+
+
+def _random_problem(rng, n, k, m=17):
+    Xm = rng.normal(size=(m, n))
+    ym = rng.normal(size=m)
+    w = rng.normal(size=model.n_params(n, k))
+    return w, Xm, ym
+
+
+@pytest.mark.parametrize(("n", "k"), [(1, 1), (1, 5), (2, 3), (3, 8)])
+def test_mlp_gradient_equals_autograd(n, k):
+    rng = np.random.default_rng(100 * n + k)
+    for _ in range(3):
+        w, Xm, ym = _random_problem(rng, n, k)
+        ref = autograd.grad(model.mlp_loss)(w, Xm, ym, k)
+        assert_rel_close(backprop.mlp_gradient(w, Xm, ym, k), ref)
+
+
+def test_mlp_gradient_equals_autograd_at_kinks():
+    # integer data and weights put many U = X W^T + b exactly on 0
+    k = 4
+    Xm = np.arange(-3.0, 4.0).reshape(-1, 1)
+    ym = np.abs(Xm[:, 0])
+    w = np.array([1.0, 0, -1, 1, 2, -2, 1, -3, 0.5, -1.5, 2, -0.25, 0.1])
+    hidden = w[: 2 * k].reshape(k, 2)
+    assert np.sum(Xm @ hidden[:, :1].T + hidden[:, 1] == 0) >= 4
+    ref = autograd.grad(model.mlp_loss)(w, Xm, ym, k)
+    assert_rel_close(backprop.mlp_gradient(w, Xm, ym, k), ref)
+
+
+def test_mlp_gradient_with_one_neuron_is_the_model_problem():
+    for w in SMOOTH + KINKS + [DEAD]:
+        np.testing.assert_array_equal(backprop.mlp_gradient(w, X, y, 1),
+                                      backprop.loss_gradient(w, X, y))
+
+
+@pytest.mark.slow  # importing torch takes seconds
+@pytest.mark.parametrize("kinks", [False, True])
+def test_mlp_gradient_equals_torch(kinks):
+    torch = pytest.importorskip("torch")
+    n, k = 2, 6
+    rng = np.random.default_rng(7)
+    if kinks:
+        Xm = rng.integers(-2, 3, size=(15, n)).astype(float)
+        w = rng.integers(-2, 3, size=model.n_params(n, k)).astype(float)
+    else:
+        Xm = rng.normal(size=(15, n))
+        w = rng.normal(size=model.n_params(n, k))
+    ym = rng.normal(size=15)
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    Xt = torch.tensor(Xm, dtype=torch.float64)
+    hidden = wt[: k * (n + 1)].reshape(k, n + 1)
+    U = Xt @ hidden[:, :n].T + hidden[:, n]
+    # torch.maximum splits ties 50/50 like autograd; torch.relu would use relu'(0) = 0
+    V = torch.maximum(U, torch.zeros_like(U))
+    out = V @ wt[k * (n + 1) : k * (n + 2)] + wt[-1]
+    loss = torch.mean((out - torch.tensor(ym, dtype=torch.float64)) ** 2)
+    loss.backward()
+    if kinks:
+        assert np.any(U.detach().numpy() == 0)
+    ref = wt.grad.numpy()
+    assert_rel_close(backprop.mlp_gradient(w, Xm, ym, k), ref)
+
+
+def test_mlp_gradient_rejects_bad_input():
+    w, Xm, ym = _random_problem(np.random.default_rng(0), 1, 3)
+    with pytest.raises(ValueError, match="^X must"):
+        backprop.mlp_gradient(w, Xm[:, 0], ym, 3)
+    with pytest.raises(ValueError, match="^y must"):
+        backprop.mlp_gradient(w, Xm, ym[:-1], 3)
+    with pytest.raises(ValueError, match="^w must"):
+        backprop.mlp_gradient(w[:-1], Xm, ym, 3)
+    with pytest.raises(ValueError, match="^n_hidden must"):
+        backprop.mlp_gradient(w, Xm, ym, 0)
