@@ -1,0 +1,164 @@
+"""Sphinx extension: execute the chapters that need it in parallel, before Sphinx reads them.
+
+myst-nb executes notebooks one after the other while Sphinx reads the sources; most of that time
+is spent in kernel start-up and library imports, which do not use both cores. Before the read
+phase this extension looks at every document Sphinx is about to read, asks jupyter-cache whether
+an executed version of exactly this notebook is cached, and executes the missing ones in a
+thread pool (one kernel per worker, as many workers as cores). Successful results go into the
+cache the same way myst-nb stores them, so myst-nb then finds every chapter in the cache. A
+notebook that fails is left out of the cache: myst-nb executes it again in the read phase and
+reports the error with its traceback, so failures look exactly as without this extension.
+"""
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+LOGGER = logging.getLogger(__name__)
+
+
+def _execute(nb, cwd, timeout, allow_errors):
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    start = time.perf_counter()
+    result = single_nb_execution(nb, cwd=cwd, timeout=timeout, allow_errors=allow_errors,
+                                 meta_override=True)
+    return result, time.perf_counter() - start
+
+
+def pending_notebooks(app, env, docnames):
+    """(docname, path, notebook, read_fmt) for every notebook without a cached execution."""
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import create_nb_reader
+
+    nb_config = env.mystnb_config
+    cache = get_cache(nb_config.execution_cache_path)
+    pending = []
+    for doc in docnames:
+        path = Path(env.doc2path(doc))
+        content = path.read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), env.myst_config, nb_config, content)
+        if reader is None:
+            continue
+        nb = reader.read(content)
+        if not any(cell.cell_type == "code" for cell in nb.cells):
+            continue
+        try:
+            cache.match_cache_notebook(nb)
+        except KeyError:
+            pending.append((doc, path, nb, reader.read_fmt))
+    return pending
+
+
+def _pre_execute(app, env, docnames):
+    nb_config = env.mystnb_config
+    if nb_config.execution_mode != "cache" or nb_config.execution_in_temp:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    pending = pending_notebooks(app, env, docnames)
+    workers = min(len(pending), os.cpu_count() or 1)
+    if workers < 2:
+        return  # nothing to gain: myst-nb executes a single notebook itself
+    # longest first (by file size, a cheap proxy) keeps both cores busy until the end
+    pending.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    LOGGER.info(f"[nn_execute] executing {len(pending)} notebooks with {workers} workers")
+    cache = get_cache(nb_config.execution_cache_path)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            (doc, path, nb, read_fmt, pool.submit(
+                _execute, nb, str(path.parent), nb_config.execution_timeout,
+                nb_config.execution_allow_errors))
+            for doc, path, nb, read_fmt in pending
+        ]
+        for doc, path, nb, read_fmt, future in futures:
+            result, seconds = future.result()
+            if result.err is not None:
+                LOGGER.info(f"[nn_execute] {doc} failed; myst-nb will report it")
+                continue
+            stage = (cache.add_nb_to_project(str(path), read_data=read_fmt) if read_fmt
+                     else cache.add_nb_to_project(str(path)))
+            cache.cache_notebook_bundle(
+                CacheBundleIn(nb, stage.uri, data={"execution_seconds": result.time}),
+                check_validity=False, overwrite=True)
+            LOGGER.info(f"[nn_execute] {doc}: executed in {seconds:.1f} s")
+
+
+class ExecTableNode(nodes.General, nodes.Element):
+    """Placeholder for the execution table; filled once every chapter has been read."""
+
+
+class ExecTable(SphinxDirective):
+    """``{nn-exec-table}``: German table of when and how long each chapter was executed.
+
+    The table carries the class ``wallclock``: its times are measurements, not content.
+    """
+
+    def run(self):
+        from myst_nb.ext.execution_tables import METADATA_KEY
+        from myst_nb.sphinx_ import NbMetadataCollector
+
+        # myst-nb then refreshes this page whenever a chapter was executed again
+        NbMetadataCollector.set_doc_data(self.env, self.env.docname, METADATA_KEY, True)
+        return [ExecTableNode()]
+
+
+def _cell(text=None, node=None):
+    return nodes.entry("", nodes.paragraph("", "", node) if node else nodes.paragraph(text=text))
+
+
+def exec_table(env, parent):
+    from datetime import UTC, datetime
+
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    headers = ["Kapitel", "Ausgeführt (UTC)", "Laufzeit (s)", "Quelle", "Ergebnis"]
+    table = nodes.table(classes=["wallclock", "colwidths-auto"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    group.extend(nodes.colspec(colwidth=1) for _ in headers)
+    head_row = nodes.row("", *(_cell(h) for h in headers))
+    group += nodes.thead("", head_row)
+    body = nodes.tbody()
+    group += body
+    data = NbMetadataCollector.get_doc_data(env)
+    for doc in sorted(env.found_docs):
+        if doc not in data or not data[doc].get("exec_data"):
+            continue
+        info = data[doc]["exec_data"]
+        link = pending_xref("", nodes.inline(text=env.titles[doc].astext()),
+                            refdoc=parent, reftarget="/" + doc, reftype="doc",
+                            refdomain="std", refexplicit=True, refwarn=True)
+        when = (datetime.fromtimestamp(info["mtime"], UTC).strftime("%Y-%m-%d %H:%M")
+                if info.get("mtime") else "–")
+        runtime = "–" if info.get("runtime") is None else f"{info['runtime']:.1f}"
+        body += nodes.row(
+            "", _cell(node=link), _cell(when), _cell(runtime.replace(".", ",")),
+            _cell("Cache" if info.get("method") == "cache" else str(info.get("method"))),
+            _cell("ok" if info.get("succeeded") else "Fehler"))
+    return table
+
+
+class ExecTableTransform(SphinxPostTransform):
+    default_priority = 8  # before references are resolved
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(ExecTableNode)):
+            node.replace_self(exec_table(self.env, self.env.docname))
+
+
+def setup(app):
+    app.add_node(ExecTableNode)
+    app.add_directive("nn-exec-table", ExecTable)
+    app.add_post_transform(ExecTableTransform)
+    # after nn_deps (priority 500) has removed stale cache records in env-get-outdated
+    app.connect("env-before-read-docs", _pre_execute, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
