@@ -1,0 +1,437 @@
+import numpy as np
+import pytest
+
+from neuronale_netze import data, model, optim
+
+X, y = data.model_problem()
+N = len(y)
+
+
+def full_grad(w):
+    return model.loss_grad(w, X, y)
+
+
+def batch_grad(w, idx):
+    return model.loss_grad(w, X[idx], y[idx])
+
+
+def fast_batch_grad(w, idx):
+    return optim.loss_subgradient(w, X[idx], y[idx])
+
+
+def central_difference(f, w, h=1e-6):
+    out = np.zeros_like(w)
+    for j in range(w.size):
+        e = np.zeros_like(w)
+        e[j] = h
+        out[j] = (f(w + e) - f(w - e)) / (2 * h)
+    return out
+
+
+# --- a convex quadratic with known minimiser -------------------------------------------------
+
+A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])
+B = np.array([1.0, -2.0, 0.5])
+W_STAR = np.linalg.solve(A, B)
+
+
+def quad_grad(w):
+    return A @ w - B
+
+
+@pytest.mark.parametrize("method", [optim.gradient_descent, optim.nesterov])
+def test_convex_quadratic_converges_to_closed_form_minimiser(method):
+    lr = 1 / np.linalg.eigvalsh(A).max()
+    W = method(quad_grad, np.zeros(3), lr=lr, n_iter=500)
+    assert W.shape == (501, 3)
+    np.testing.assert_allclose(W[-1], W_STAR, atol=1e-10)
+
+
+def test_gd_on_quadratic_contracts_with_known_rate():
+    # f(w) = |w|^2 / 2: w_k = (1 - lr)^k w_0 exactly
+    W = optim.gradient_descent(lambda w: w, np.array([2.0, -1.0]), lr=0.25, n_iter=10)
+    np.testing.assert_allclose(W, 0.75 ** np.arange(11)[:, None] * [2.0, -1.0], rtol=1e-14)
+
+
+def test_nesterov_first_steps_by_hand():
+    def g(w):
+        return w**3 + np.array([1.0, -2.0])
+
+    w0, a = np.array([0.5, 1.0]), 0.1
+    W = optim.nesterov(g, w0, lr=a, n_iter=4)
+    w1 = w0 - a * g(w0)  # k = 1: v = w0 (w^(-1) = w^(0))
+    w2 = w1 - a * g(w1)  # k = 2: factor (k-2)/(k+1) = 0
+    v3 = w2 + 1 / 4 * (w2 - w1)  # k = 3
+    w3 = v3 - a * g(v3)
+    v4 = w3 + 2 / 5 * (w3 - w2)  # k = 4
+    w4 = v4 - a * g(v4)
+    np.testing.assert_allclose(W, [w0, w1, w2, w3, w4], rtol=1e-15)
+
+
+def test_nesterov_is_faster_than_gd_on_ill_conditioned_quadratic():
+    D = np.array([1.0, 0.01])
+    W_gd = optim.gradient_descent(lambda w: D * w, np.ones(2), lr=1.0, n_iter=200)
+    W_nes = optim.nesterov(lambda w: D * w, np.ones(2), lr=1.0, n_iter=200)
+    assert np.linalg.norm(W_nes[-1]) < 0.05 * np.linalg.norm(W_gd[-1])
+
+
+def test_callable_lr_is_called_with_k_from_1():
+    seen = []
+
+    def lr(k):
+        seen.append(k)
+        return 1 / k
+
+    # f_i(w) = (w - c_i)^2 / 2 with lr(k) = 1/k: w^(k) is the mean of the drawn c's
+    c = np.array([[0.0], [1.0], [5.0], [-2.0]])
+    drawn = []
+
+    def g(w, idx):
+        drawn.append(idx[0])
+        return w - c[idx].mean(axis=0)
+
+    W = optim.sgd(g, np.array([7.0]), 4, lr=lr, n_iter=6, rng=np.random.default_rng(1))
+    assert seen == [1, 2, 3, 4, 5, 6]
+    running_mean = np.cumsum(c[drawn, 0]) / np.arange(1, 7)
+    np.testing.assert_allclose(W[1:, 0], running_mean, rtol=1e-14)
+
+
+def test_sgd_on_sum_of_quadratics_approaches_the_mean():
+    c = np.random.default_rng(5).normal(size=(20, 2))
+    W = optim.sgd(lambda w, idx: w - c[idx].mean(axis=0), np.zeros(2), 20,
+                  lr=lambda k: 1 / k, n_iter=4000, batch_size=5, rng=np.random.default_rng(2))
+    np.testing.assert_allclose(W[-1], c.mean(axis=0), atol=0.02)
+
+
+# --- shape of the result, copies, reproducibility --------------------------------------------
+
+def all_runs(w0, n_iter=5, **kw):
+    yield optim.gradient_descent(full_grad, w0, lr=0.1, n_iter=n_iter)
+    yield optim.nesterov(full_grad, w0, lr=0.1, n_iter=n_iter)
+    yield optim.sgd(batch_grad, w0, N, lr=0.1, n_iter=n_iter, rng=np.random.default_rng(0), **kw)
+    yield optim.stochastic_nesterov(batch_grad, w0, N, lr=0.1, n_iter=n_iter,
+                                    rng=np.random.default_rng(0), **kw)
+
+
+def test_history_shape_row0_is_a_copy_and_w0_is_untouched():
+    w0 = np.ones(4)
+    for W in all_runs(w0):
+        assert W.shape == (6, 4)
+        np.testing.assert_array_equal(W[0], np.ones(4))
+        W[0, 0] = 42.0
+        assert w0[0] == 1.0
+    for W in all_runs(w0, n_iter=0):
+        np.testing.assert_array_equal(W, [np.ones(4)])
+
+
+def test_accepts_lists_and_int_arrays_as_w0():
+    W = optim.gradient_descent(full_grad, [1, 1, 1, 1], lr=0.1, n_iter=2)
+    assert W.dtype == float
+    np.testing.assert_allclose(W[1], [0.8, 0.6, 0.4, 0.6])
+
+
+@pytest.mark.parametrize("method", [optim.sgd, optim.stochastic_nesterov])
+def test_equal_generators_give_equal_runs_and_different_seeds_differ(method):
+    def run(seed):
+        return method(batch_grad, np.ones(4), N, lr=0.1, n_iter=50, batch_size=2,
+                      rng=np.random.default_rng(seed))
+
+    np.testing.assert_array_equal(run(7), run(7))
+    assert not np.array_equal(run(7), run(8))
+
+
+@pytest.mark.parametrize("bs", [1, 3, 11])
+def test_batches_are_distinct_sorted_indices_drawn_anew(bs):
+    batches = []
+
+    def g(w, idx):
+        batches.append(idx.copy())
+        return np.zeros_like(w)
+
+    optim.sgd(g, np.ones(4), N, lr=0.1, n_iter=300, batch_size=bs, rng=np.random.default_rng(3))
+    assert len(batches) == 300
+    for idx in batches:
+        assert len(idx) == bs and len(set(idx.tolist())) == bs
+        assert np.all(np.diff(idx) > 0) and idx.min() >= 0 and idx.max() < N
+    counts = np.bincount(np.concatenate(batches), minlength=N)
+    assert counts.min() > 0  # every sample is drawn at some point
+    if bs < N:
+        assert len({tuple(b) for b in batches}) > 1
+
+
+def test_full_batch_sgd_is_gradient_descent():
+    W_gd = optim.gradient_descent(full_grad, np.ones(4), lr=0.1, n_iter=200)
+    W_sgd = optim.sgd(batch_grad, np.ones(4), N, lr=0.1, n_iter=200, batch_size=N,
+                      rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(W_sgd, W_gd)
+
+
+def test_full_batch_stochastic_nesterov_is_nesterov():
+    W = optim.nesterov(full_grad, np.ones(4), lr=0.1, n_iter=100)
+    W_s = optim.stochastic_nesterov(batch_grad, np.ones(4), N, lr=0.1, n_iter=100,
+                                    batch_size=N, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(W_s, W)
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+def call(method, w0=None, **kw):
+    w0 = np.ones(4) if w0 is None else w0
+    args = dict(lr=0.1, n_iter=3)
+    args.update(kw)
+    if method in (optim.sgd, optim.stochastic_nesterov):
+        n_samples = args.pop("n_samples", N)
+        args.setdefault("rng", np.random.default_rng(0))
+        return method(batch_grad, w0, n_samples, **args)
+    return method(full_grad, w0, **args)
+
+
+METHODS = [optim.gradient_descent, optim.nesterov, optim.sgd, optim.stochastic_nesterov]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("lr", [0, -0.1, np.nan, np.inf, "0.1", None, True])
+def test_bad_lr(method, lr):
+    with pytest.raises(ValueError, match="^lr must be a finite number > 0"):
+        call(method, lr=lr)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_bad_callable_lr_names_the_iteration(method):
+    with pytest.raises(ValueError, match=r"^lr must .* lr\(3\) = 0"):
+        call(method, lr=lambda k: 0.1 if k < 3 else 0)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("n_iter", [-1, 1.5, True, "3", None])
+def test_bad_n_iter(method, n_iter):
+    with pytest.raises(ValueError, match="^n_iter must be an integer >= 0"):
+        call(method, n_iter=n_iter)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("w0", [np.ones((2, 2)), np.float64(1.0), np.zeros(0),
+                                np.array([1.0, np.nan, 0, 0])])
+def test_bad_w0(method, w0):
+    with pytest.raises(ValueError, match="^w0 must be"):
+        call(method, w0=w0)
+
+
+@pytest.mark.parametrize("method", [optim.sgd, optim.stochastic_nesterov])
+@pytest.mark.parametrize("bs", [0, -1, N + 1, 1.0, True])
+def test_bad_batch_size(method, bs):
+    with pytest.raises(ValueError, match=rf"^batch_size must be an integer in 1\.\.{N}"):
+        call(method, batch_size=bs)
+
+
+@pytest.mark.parametrize("method", [optim.sgd, optim.stochastic_nesterov])
+@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+def test_bad_n_samples(method, n):
+    with pytest.raises(ValueError, match="^n_samples must be an integer >= 1"):
+        call(method, n_samples=n)
+
+
+@pytest.mark.parametrize("method", [optim.sgd, optim.stochastic_nesterov])
+@pytest.mark.parametrize("rng", [0, None, np.random.RandomState(0)])
+def test_bad_rng(method, rng):
+    with pytest.raises(ValueError, match="^rng must be a numpy.random.Generator"):
+        call(method, rng=rng)
+
+
+# --- divergence -----------------------------------------------------------------------------
+
+def test_divergence_error_on_model_problem():
+    with pytest.raises(optim.DivergenceError,
+                       match="non-finite at iteration 241 with step size lr=10") as info:
+        optim.gradient_descent(full_grad, np.ones(4), lr=10.0, n_iter=1000)
+    err = info.value
+    assert isinstance(err, ArithmeticError)
+    assert err.iteration == 241 and err.lr == 10.0
+    assert err.history.shape == (241, 4) and np.all(np.isfinite(err.history))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_optimiser_stops_on_nan_gradient(method):
+    def bad(w, *idx):
+        return np.full_like(w, np.nan) if w[0] < 0.75 else np.ones_like(w)
+
+    kw = dict(lr=0.1, n_iter=10)
+    if method in (optim.sgd, optim.stochastic_nesterov):
+        kw["rng"] = np.random.default_rng(0)
+        run = lambda: method(bad, np.ones(4), N, **kw)  # noqa: E731
+    else:
+        run = lambda: method(bad, np.ones(4), **kw)  # noqa: E731
+    with pytest.raises(optim.DivergenceError) as info:
+        run()
+    k = info.value.iteration
+    assert k >= 2 and info.value.history.shape == (k, 4)
+
+
+def test_large_but_finite_iterates_are_no_divergence():
+    W = optim.gradient_descent(lambda w: -w, np.ones(1), lr=1.0, n_iter=1000)  # 2**k
+    assert W[-1, 0] == 2.0**1000
+
+
+# --- the hand-written subgradient -----------------------------------------------------------
+
+POINTS = [np.ones(4), np.array([0.3, -0.2, 1.1, 0.4]), np.array([-0.8, 0.9, 1.2, -0.1]),
+          *np.random.default_rng(12).normal(size=(5, 4))]
+KINKS = [np.zeros(4), np.array([0, 0, 0, 0.5]), np.array([1.0, -0.5, 1.0, 0.0]),
+         np.array([2.0, -1.0, -0.7, 0.3]), np.array([1.0, 0.0, 1.0, 0.0])]
+
+
+@pytest.mark.parametrize("w", POINTS + KINKS)
+def test_subgradient_with_one_half_is_autograds(w):
+    np.testing.assert_allclose(optim.loss_subgradient(w, X, y), model.loss_grad(w, X, y),
+                               rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("c", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("w", POINTS)
+def test_subgradient_equals_finite_differences_away_from_kinks(w, c):
+    assert np.min(np.abs(w[0] * X[:, 0] + w[1])) > 1e-3
+    fd = central_difference(lambda v: model.loss(v, X, y), w)
+    np.testing.assert_allclose(optim.loss_subgradient(w, X, y, c), fd, rtol=1e-7, atol=1e-9)
+
+
+def test_subgradient_at_a_kink_depends_linearly_on_the_choice():
+    w = np.array([1.0, -0.5, 1.0, 0.0])  # u_5 = x_5 - 0.5 = 0 exactly
+    g0, g1 = (optim.loss_subgradient(w, X, y, c) for c in (0.0, 1.0))
+    e5 = 2 / N * (0 * w[2] + w[3] - y[5])
+    np.testing.assert_allclose(g1 - g0, [e5 * w[2] * X[5, 0], e5 * w[2], 0, 0], atol=1e-15)
+    np.testing.assert_allclose(optim.loss_subgradient(w, X, y, 0.5), (g0 + g1) / 2, rtol=1e-14)
+
+
+@pytest.mark.parametrize("c", [-0.1, 1.5])
+def test_subgradient_bad_choice(c):
+    with pytest.raises(ValueError, match=r"^relu_grad_at_zero must lie in \[0, 1\]"):
+        optim.loss_subgradient(np.ones(4), X, y, c)
+
+
+def test_subgradient_bad_shapes():
+    with pytest.raises(ValueError, match="^w must have shape"):
+        optim.loss_subgradient(np.ones(3), X, y)
+    with pytest.raises(ValueError, match="^y must have shape"):
+        optim.loss_subgradient(np.ones(4), X, y[:-1])
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def test_loss_history_matches_loss_row_by_row():
+    W = np.vstack([np.random.default_rng(4).normal(size=(6, 4)), np.zeros(4), np.ones(4)])
+    expected = [model.loss(w, X, y) for w in W]
+    np.testing.assert_allclose(optim.loss_history(W, X, y), expected, rtol=1e-14)
+    assert optim.loss_history(np.empty((0, 4)), X, y).shape == (0,)
+    assert optim.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
+
+
+@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
+def test_loss_history_bad_shape(W):
+    with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
+        optim.loss_history(W, X, y)
+
+
+def test_first_below_and_jitter():
+    losses = [1.0, 0.1, 0.2, 0.01, 0.001]
+    assert optim.first_below(losses, 0.5) == 1
+    assert optim.first_below(losses, 0.01) == 4
+    assert optim.first_below(losses, 1e-5) is None
+    increases, tv = optim.jitter(losses)
+    assert increases == 1
+    assert tv == pytest.approx(1 + np.log10(2) + np.log10(20) + 1)
+    assert optim.jitter([1.0, 0.1, 0.01]) == (0, pytest.approx(2.0))
+
+
+# --- the key claims of chapters 1.4-1.6 -------------------------------------------------------
+
+def test_gd_from_zeros_only_w4_moves_and_loss_tends_to_variance():
+    W = optim.gradient_descent(full_grad, np.zeros(4), lr=0.1, n_iter=200)
+    assert np.all(W[:, :3] == 0)
+    k = np.arange(201)
+    np.testing.assert_allclose(W[:, 3], 0.5 * (1 - 0.8**k), rtol=1e-12, atol=1e-15)
+    losses = optim.loss_history(W, X, y)
+    np.testing.assert_allclose(losses, 0.1 + 0.25 * 0.64**k, rtol=1e-12)
+    assert losses[-1] == pytest.approx(np.var(y), rel=1e-12) and np.var(y) == pytest.approx(0.1)
+
+
+def test_constant_fit_is_a_saddle_for_every_choice_of_relu_derivative():
+    w_c = np.array([0.0, 0.0, 0.0, 0.5])
+    for c in (0.0, 0.5, 1.0):
+        np.testing.assert_allclose(optim.loss_subgradient(w_c, X, y, c), 0, atol=1e-16)
+    eps = np.array([1e-3, 0.01, 0.1, 0.3])
+    down = [model.loss(w_c + e * np.array([1, 0, 1, 0]), X, y) for e in eps]
+    up = [model.loss(w_c + e * np.array([0, 0, 0, 1]), X, y) for e in eps]
+    np.testing.assert_allclose(down, 0.1 - 0.2 * eps**2 + 0.35 * eps**4, rtol=1e-12)
+    assert np.all(np.array(down) < 0.1) and np.all(np.array(up) > 0.1)
+
+
+def test_gd_from_ones_reaches_a_good_fit():
+    losses = optim.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
+                                                       n_iter=200), X, y)
+    assert np.all(np.diff(losses) < 0)
+    assert 2.8e-5 < losses[-1] < 3.0e-5
+
+
+@pytest.mark.parametrize("w0", [np.zeros(4), np.ones(4)])
+def test_choice_of_relu_derivative_does_not_matter_from_zeros_and_ones(w0):
+    runs = [optim.gradient_descent(lambda w, c=c: optim.loss_subgradient(w, X, y, c), w0,
+                                   lr=0.1, n_iter=200) for c in (0.0, 0.5, 1.0)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    np.testing.assert_array_equal(runs[2], runs[1])
+
+
+def test_nesterov_reaches_tolerances_in_fewer_iterations_than_gd():
+    l_gd = optim.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
+                                                     n_iter=400), X, y)
+    l_nes = optim.loss_history(optim.nesterov(full_grad, np.ones(4), lr=0.1, n_iter=400), X, y)
+    for tol in (1e-2, 1e-4, 1e-6):
+        assert optim.first_below(l_nes, tol) < optim.first_below(l_gd, tol)
+    assert optim.first_below(l_nes, 1e-4) == 29 and optim.first_below(l_gd, 1e-4) == 178
+    assert optim.jitter(l_nes[:201])[0] > 0  # Nesterov is not monotone, GD is
+    assert optim.jitter(l_gd)[0] == 0
+
+
+def sweep(method, bs, seeds):
+    out = []
+    for s in seeds:
+        W = method(fast_batch_grad, np.ones(4), N, lr=0.1, n_iter=200, batch_size=bs,
+                   rng=np.random.default_rng(s))
+        out.append((W, optim.loss_history(W, X, y)))
+    return out
+
+
+def test_batch_size_three_is_less_jittery_than_one_over_seeds():
+    seeds = range(20)
+    for (_, l1), (_, l3) in zip(sweep(optim.sgd, 1, seeds), sweep(optim.sgd, 3, seeds),
+                                strict=True):
+        assert optim.jitter(l3)[1] < optim.jitter(l1)[1]
+        assert l1[-1] < 1e-3 and l3[-1] < 1e-3
+
+
+def test_fast_gradient_reproduces_autograd_sgd_run():
+    W = optim.sgd(batch_grad, np.ones(4), N, lr=0.1, n_iter=200, rng=np.random.default_rng(0))
+    W_fast = optim.sgd(fast_batch_grad, np.ones(4), N, lr=0.1, n_iter=200,
+                       rng=np.random.default_rng(0))
+    np.testing.assert_allclose(W_fast, W, rtol=0, atol=1e-12)
+
+
+def neuron_is_dead(w):
+    """r(w1 x + w2) = 0 on the whole data interval [0, 1]."""
+    return w[1] <= 0 and w[0] + w[1] <= 0
+
+
+def test_stochastic_nesterov_kills_the_neuron_for_seed_165():
+    ((W, losses),) = sweep(optim.stochastic_nesterov, 1, [165])
+    assert neuron_is_dead(W[-1]) and losses[-1] > 0.1
+    ((W, losses),) = sweep(optim.sgd, 1, [165])
+    assert not neuron_is_dead(W[-1]) and losses[-1] < 1e-3
+
+
+@pytest.mark.slow
+def test_over_200_seeds_only_stochastic_nesterov_kills_the_neuron():
+    seeds = range(200)
+    dead_snes = [s for s, (W, _) in zip(seeds, sweep(optim.stochastic_nesterov, 1, seeds),
+                                        strict=True) if neuron_is_dead(W[-1])]
+    dead_sgd = [s for s, (W, _) in zip(seeds, sweep(optim.sgd, 1, seeds), strict=True)
+                if neuron_is_dead(W[-1])]
+    assert dead_snes == [165] and dead_sgd == []
