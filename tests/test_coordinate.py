@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from neuronale_netze import backprop, coordinate, data, model
+from neuronale_netze import backprop, coordinate, data, model, optim
 
 X, y = data.model_problem()
 
@@ -65,6 +65,7 @@ def test_partial_from_gradient():
     ("kwargs", "match"),
     [({"lr": 0.0}, "^lr must"), ({"lr": -1.0}, "^lr must"), ({"lr": np.inf}, "^lr must"),
      ({"lr": True}, "^lr must"), ({"lr": "0.1"}, "^lr must"),
+     ({"lr": lambda k: -1.0}, "^lr must"),
      ({"n_iter": -1}, "^n_iter must"), ({"n_iter": 2.5}, "^n_iter must"),
      ({"n_iter": True}, "^n_iter must"),
      ({"rng": 0}, "^rng must"), ({"rng": None}, "^rng must"),
@@ -79,7 +80,25 @@ def test_bad_input(kwargs, match):
         coordinate.coordinate_descent(quad_partial, w0, **args)
 
 
-def test_divergence_is_reported():
-    with pytest.raises(ValueError, match="^lr = .* too large"):
-        coordinate.coordinate_descent(lambda w, j: np.inf, np.ones(2),
-                                      lr=10.0, n_iter=5, rng=np.random.default_rng(0))
+def test_divergence_stops_with_the_finite_history():
+    # l(w) = w_j⁴ / 4 explodes with a big step; the overflow must not warn
+    with pytest.raises(optim.DivergenceError) as info:
+        coordinate.coordinate_descent(lambda w, j: w[j] ** 3, np.full(2, 3.0),
+                                      lr=10.0, n_iter=50, rng=np.random.default_rng(0))
+    err = info.value
+    assert err.lr == 10.0
+    assert err.history.shape == (err.iteration, 2)
+    assert np.all(np.isfinite(err.history))
+
+
+def test_step_size_schedule():
+    lrs = []
+
+    def lr(k):
+        lrs.append(k)
+        return 0.1 / k
+
+    W = coordinate.coordinate_descent(quad_partial, np.ones(1), lr=lr, n_iter=3,
+                                      rng=np.random.default_rng(0))
+    assert lrs == [1, 2, 3]
+    np.testing.assert_allclose(W[:, 0], np.cumprod([1, 0.9, 0.95, 0.1 / 3 * -1 + 1]))
