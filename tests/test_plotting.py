@@ -63,3 +63,40 @@ def test_plot_network_draws_every_node_and_edge(n, k):
     assert len(circles) == n + k + 1 + 2  # inputs, neurons, output, two bias nodes
     arrows = [c for c in ax.texts if getattr(c, "arrow_patch", None) is not None]
     assert len(arrows) == n * k + k + k + 1
+
+
+def test_plot_weights_draws_each_component():
+    fig, ax = plt.subplots()
+    W = np.arange(12.0).reshape(3, 4)
+    plotting.plot_weights(ax, W)
+    lines = ax.get_lines()
+    assert len(lines) == 4
+    for j, line in enumerate(lines):
+        np.testing.assert_array_equal(line.get_ydata(), W[:, j])
+    assert [t.get_text() for t in ax.get_legend().get_texts()][3] == "$w_{4}$"
+
+
+def test_plot_trajectory_marks_start_and_end():
+    fig, ax = plt.subplots()
+    W = np.array([[0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]])
+    plotting.plot_trajectory(ax, W, i=0, j=2, label="GD")
+    path, start, end = ax.get_lines()
+    np.testing.assert_array_equal(path.get_xdata(), W[:, 0])
+    np.testing.assert_array_equal(path.get_ydata(), W[:, 2])
+    assert (start.get_xdata()[0], start.get_ydata()[0]) == (0.0, 2.0)
+    assert (end.get_xdata()[0], end.get_ydata()[0]) == (5.0, 7.0)
+    assert ax.get_xlabel() == "$w_{1}$" and ax.get_ylabel() == "$w_{3}$"
+
+
+def test_plot_final_losses_shows_every_value_and_rejects_bad_ones():
+    fig, ax = plt.subplots()
+    finals = {"a": [1e-3, 1e-4, 1e-5], "b": [0.1, 0.2]}
+    plotting.plot_final_losses(ax, finals, reference=1e-4, reference_label="GD")
+    assert ax.get_yscale() == "log"
+    points = [ln for ln in ax.get_lines() if ln.get_marker() == "."]
+    np.testing.assert_array_equal(points[0].get_ydata(), finals["a"])
+    np.testing.assert_array_equal(points[1].get_ydata(), finals["b"])
+    assert np.all(np.abs(points[1].get_xdata() - 2) < 0.2)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+    with pytest.raises(ValueError, match="finals"):
+        plotting.plot_final_losses(ax, {"a": [1.0, np.nan]})

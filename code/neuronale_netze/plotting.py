@@ -64,6 +64,52 @@ def plot_curve(ax, t, values, xlabel, ylabel, **kwargs):
     ax.set_ylabel(ylabel)
 
 
+def plot_weights(ax, W, labels=None):
+    """Die Komponenten der Iterierten ``W`` (Form (K, p)) über den Iterationen k."""
+    W = np.asarray(W, dtype=float)
+    labels = labels or [f"$w_{{{j + 1}}}$" for j in range(W.shape[1])]
+    for j, label in enumerate(labels):
+        ax.plot(np.arange(len(W)), W[:, j], label=label)
+    ax.set_xlabel("Iteration $k$")
+    ax.set_ylabel("$w^{(k)}_j$")
+    ax.legend()
+
+
+def plot_trajectory(ax, W, i=0, j=1, label=None, **kwargs):
+    """Projektion der Iterierten ``W`` auf die Ebene (w_i+1, w_j+1); Start ○, Ende ●."""
+    W = np.asarray(W, dtype=float)
+    (line,) = ax.plot(W[:, i], W[:, j], label=label, **kwargs)
+    ax.plot(W[0, i], W[0, j], "o", mfc="white", color=line.get_color())
+    ax.plot(W[-1, i], W[-1, j], "o", color=line.get_color())
+    ax.set_xlabel(f"$w_{{{i + 1}}}$")
+    ax.set_ylabel(f"$w_{{{j + 1}}}$")
+    if label is not None:
+        ax.legend()
+
+
+def plot_final_losses(ax, finals, reference=None, reference_label=None):
+    """Verteilung von End-Losses über viele Seeds: Boxplot und alle Werte als Punkte.
+
+    ``finals`` ordnet jeder Beschriftung ein Array von Losses zu; ``reference`` zeichnet
+    einen Vergleichswert (z. B. den deterministischen Lauf) als waagrechte Linie.
+    """
+    values = [np.asarray(v, dtype=float) for v in finals.values()]
+    if any(not np.all(np.isfinite(v) & (v > 0)) for v in values):
+        raise ValueError("finals must contain finite positive losses only")
+    pos = np.arange(1, len(values) + 1)
+    ax.boxplot(values, positions=pos, widths=0.5, showfliers=False)
+    for p, v in zip(pos, values, strict=True):
+        spread = ((np.arange(len(v)) * 0.618034) % 1.0 - 0.5) * 0.35  # deterministisch
+        ax.plot(p + spread, v, ".", color="C0", alpha=0.4, markersize=3)
+    if reference is not None:
+        ax.axhline(reference, color="C1", linestyle="--", label=reference_label)
+        if reference_label is not None:
+            ax.legend()
+    ax.set_xticks(pos, list(finals))
+    ax.set_yscale("log")
+    ax.set_ylabel("End-Loss")
+
+
 def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20):
     """Fläche l(w1, w3) auf einem Gitter mit Höhenlinien auf der Fläche und am Boden.
 
