@@ -216,3 +216,42 @@ def test_mlp_gradient_rejects_bad_input():
         backprop.mlp_gradient(w[:-1], Xm, ym, 3)
     with pytest.raises(ValueError, match="^n_hidden must"):
         backprop.mlp_gradient(w, Xm, ym, 0)
+
+
+@pytest.mark.parametrize(("n", "k"), [(1, 1), (1, 6), (3, 4)])
+def test_many_versions_equal_the_single_ones_row_by_row(n, k):
+    rng = np.random.default_rng(11 * n + k)
+    Xm = rng.normal(size=(9, n))
+    ym = rng.normal(size=9)
+    Ws = rng.normal(size=(2, 5, model.n_params(n, k)))
+    G = backprop.mlp_gradient_many(Ws, Xm, ym, k)
+    L = backprop.mlp_loss_many(Ws, Xm, ym, k)
+    assert G.shape == Ws.shape
+    assert L.shape == (2, 5)
+    for i in range(2):
+        for j in range(5):
+            np.testing.assert_allclose(G[i, j], backprop.mlp_gradient(Ws[i, j], Xm, ym, k),
+                                       rtol=1e-13, atol=1e-15)
+            assert L[i, j] == pytest.approx(model.mlp_loss(Ws[i, j], Xm, ym, k), rel=1e-13)
+
+
+def test_many_versions_accept_a_single_vector_and_kinks():
+    for w in SMOOTH + KINKS + [DEAD]:
+        np.testing.assert_allclose(backprop.mlp_gradient_many(w, X, y, 1),
+                                   backprop.loss_gradient(w, X, y), rtol=1e-14, atol=1e-16)
+        assert backprop.mlp_loss_many(w, X, y, 1) == pytest.approx(model.loss(w, X, y),
+                                                                   rel=1e-14, abs=1e-300)
+
+
+def test_many_versions_reject_bad_input():
+    Ws = np.ones((3, 7))
+    with pytest.raises(ValueError, match="^Ws must"):
+        backprop.mlp_gradient_many(np.ones((3, 6)), X, y, 2)
+    with pytest.raises(ValueError, match="^Ws must"):
+        backprop.mlp_loss_many(np.float64(1.0), X, y, 2)
+    with pytest.raises(ValueError, match="^X must"):
+        backprop.mlp_loss_many(Ws, X[:, 0], y, 2)
+    with pytest.raises(ValueError, match="^y must"):
+        backprop.mlp_gradient_many(Ws, X, y[:-1], 2)
+    with pytest.raises(ValueError, match="^n_hidden must"):
+        backprop.mlp_gradient_many(Ws, X, y, 0)

@@ -100,3 +100,19 @@ def test_plot_final_losses_shows_every_value_and_rejects_bad_ones():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
     with pytest.raises(ValueError, match="finals"):
         plotting.plot_final_losses(ax, {"a": [1.0, np.nan]})
+
+
+def test_plot_mlp_fit_draws_data_and_network_curve():
+    fig, ax = plt.subplots()
+    k = 3
+    w = np.linspace(-1.0, 1.0, model.n_params(1, k))
+    plotting.plot_mlp_fit(ax, X, y, w, k, label="k = 3")
+    data_line, curve = ax.get_lines()
+    np.testing.assert_array_equal(data_line.get_ydata(), y)
+    xs, ys = curve.get_data()
+    np.testing.assert_allclose(ys, model.mlp_predict(w, xs.reshape(-1, 1), k))
+    assert curve.get_label() == "k = 3"
+    plotting.plot_mlp_fit(ax, X, y, w, k, color="C2", data=False)
+    assert len(ax.get_lines()) == 3
+    with pytest.raises(ValueError, match="^w must"):
+        plotting.plot_mlp_fit(ax, X, y, w[:-1], k)

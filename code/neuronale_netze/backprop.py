@@ -70,3 +70,47 @@ def mlp_gradient(w, X, y, n_hidden):
     dU = np.outer(de, c) * relu_grad(U)
     dW = np.column_stack([dU.T @ X, dU.sum(axis=0)])   # je Neuron: Gewichte, Bias
     return np.concatenate([dW.ravel(), de @ V, [de.sum()]])
+
+
+def _unpack_many(Ws, n_inputs, n_hidden):
+    """Wie ``model.unpack_mlp``, aber für einen Stapel von Parametervektoren (..., p)."""
+    k, n = n_hidden, n_inputs
+    p = model.n_params(n, k)
+    if np.ndim(Ws) < 1 or np.shape(Ws)[-1] != p:
+        raise ValueError(f"Ws must have shape (..., {p}), got {np.shape(Ws)}")
+    hidden = Ws[..., : k * (n + 1)].reshape(Ws.shape[:-1] + (k, n + 1))
+    return hidden[..., :n], hidden[..., n], Ws[..., k * (n + 1) : k * (n + 2)], Ws[..., -1]
+
+
+def _forward_many(Ws, X, y, n_hidden):
+    if np.ndim(X) != 2:
+        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
+    if np.ndim(y) != 1 or len(y) != len(X):
+        raise ValueError(f"y must have shape ({len(X)},), got {np.shape(y)}")
+    W, b, c, d = _unpack_many(np.asarray(Ws, dtype=float), X.shape[1], n_hidden)
+    U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
+    V = np.maximum(0.0, U)
+    e = np.einsum("...mk,...k->...m", V, c) + d[..., None] - y
+    return U, V, e, c
+
+
+def mlp_loss_many(Ws, X, y, n_hidden):
+    """``model.mlp_loss`` für viele Parametervektoren auf einmal: Form (..., p) → (...)."""
+    e = _forward_many(Ws, X, y, n_hidden)[2]
+    return np.mean(e**2, axis=-1)
+
+
+def mlp_gradient_many(Ws, X, y, n_hidden):
+    """``mlp_gradient`` für viele Parametervektoren auf einmal: Form (..., p) → (..., p).
+
+    Damit laufen viele Startwerte gleichzeitig: Das Gradientenverfahren für die Summe
+    der Losses unabhängiger Netze ist dasselbe wie je ein Verfahren pro Netz.
+    """
+    U, V, e, c = _forward_many(Ws, X, y, n_hidden)
+    de = 2.0 * e / len(y)
+    dU = de[..., :, None] * c[..., None, :] * relu_grad(U)
+    dW = np.einsum("...mk,mn->...kn", dU, X)
+    hidden = np.concatenate([dW, dU.sum(axis=-2)[..., None]], axis=-1)
+    return np.concatenate([hidden.reshape(hidden.shape[:-2] + (-1,)),
+                           np.einsum("...m,...mk->...k", de, V),
+                           de.sum(axis=-1, keepdims=True)], axis=-1)

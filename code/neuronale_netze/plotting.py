@@ -45,6 +45,16 @@ def plot_fit(ax, X, y, w, label="$g(x, w)$", color="C1", x_plot=X_PLOT):
     ax.legend(loc="upper left")
 
 
+def plot_mlp_fit(ax, X, y, w, n_hidden, label="$g(x, w)$", color="C1", x_plot=X_PLOT,
+                 data=True):
+    """Trainingsdaten (wenn ``data``) und die Kurve eines MLP mit ``n_hidden`` Neuronen."""
+    if data:
+        plot_data(ax, X, y)
+    ax.plot(x_plot[:, 0], model.mlp_predict(np.asarray(w, dtype=float), x_plot, n_hidden),
+            color=color, label=label)
+    ax.legend(loc="upper left")
+
+
 def plot_loss_curve(ax, losses, label=None, **kwargs):
     """Loss über den Iterationen, logarithmisch (``semilogy``)."""
     losses = np.asarray(losses, dtype=float)
