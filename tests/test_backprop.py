@@ -3,7 +3,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from neuronale_netze import backprop, data, model
+from neuronale_netze import backprop, data, model, optim
 
 X, y = data.model_problem()
 RNG = np.random.default_rng(20260607)
@@ -255,3 +255,43 @@ def test_many_versions_reject_bad_input():
         backprop.mlp_gradient_many(Ws, X, y[:-1], 2)
     with pytest.raises(ValueError, match="^n_hidden must"):
         backprop.mlp_gradient_many(Ws, X, y, 0)
+
+
+def test_init_mlp_shape_scaling_and_seed():
+    W0 = backprop.init_mlp(4, 2000, np.random.default_rng(3))
+    assert W0.shape == (2000, model.n_params(1, 4))
+    np.testing.assert_array_equal(W0, backprop.init_mlp(4, 2000, np.random.default_rng(3)))
+    assert np.std(W0[:, :8]) == pytest.approx(1.0, abs=0.05)
+    assert np.std(W0[:, 8:12]) == pytest.approx(0.5, abs=0.03)
+    assert np.std(W0[:, 12]) == pytest.approx(1.0, abs=0.05)
+
+
+def test_init_mlp_rejects_bad_input():
+    with pytest.raises(ValueError, match="^n_starts must"):
+        backprop.init_mlp(2, 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="^rng must"):
+        backprop.init_mlp(2, 3, 0)
+    with pytest.raises(ValueError, match="^n_hidden must"):
+        backprop.init_mlp(0, 3, np.random.default_rng(0))
+
+
+def test_train_starts_equals_separate_gradient_descent_runs():
+    k = 3
+    W0 = backprop.init_mlp(k, 4, np.random.default_rng(1))
+    H = backprop.train_starts(X, y, k, W0, lr=0.1, n_iter=50)
+    assert H.shape == (51, 4, model.n_params(1, k))
+    for s in range(4):
+        ref = optim.gradient_descent(lambda w: backprop.mlp_gradient(w, X, y, k), W0[s],
+                                     lr=0.1, n_iter=50)
+        np.testing.assert_allclose(H[:, s], ref, rtol=1e-12, atol=1e-14)
+    losses = backprop.mlp_loss_many(H, X, y, k)
+    assert np.all(losses[-1] < losses[0])
+
+
+def test_train_starts_rejects_bad_input():
+    with pytest.raises(ValueError, match="^W0 must"):
+        backprop.train_starts(X, y, 1, np.ones(4), lr=0.1, n_iter=3)
+    with pytest.raises(ValueError, match="^lr must"):
+        backprop.train_starts(X, y, 1, np.ones((2, 4)), lr=-0.1, n_iter=3)
+    with pytest.raises(ValueError, match="^Ws must"):
+        backprop.train_starts(X, y, 2, np.ones((2, 4)), lr=0.1, n_iter=3)
