@@ -1,0 +1,386 @@
+"""Das Modellproblem aus 1.3 mit scikit-learn, Keras-TensorFlow und PyTorch.
+
+Jeder Adapter passt das Netz mit einem Neuron für einen gegebenen Seed an und gibt ein
+:class:`FitResult` zurück: die Parameter in der Anordnung ``(w1, w2, w3, w4)`` von
+:mod:`neuronale_netze.model`, den Loss-Verlauf und die Vorhersagen der Bibliothek selbst.
+Die Bibliotheken werden erst in den Funktionen importiert, ``import neuronale_netze``
+bleibt also schnell. Zufall kommt nur über das Seed-Argument ins Spiel.
+"""
+
+import os
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import model
+from ._checks import check_samples
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Ergebnis einer Anpassung des Modellproblems durch eine Bibliothek."""
+
+    framework: str
+    seed: int
+    w: np.ndarray  # angepasste Parameter (w1, w2, w3, w4)
+    w_init: np.ndarray | None  # Startwert (None, wenn unbekannt)
+    loss_history: np.ndarray | None  # Loss je Epoche (None, wenn nicht aufgezeichnet)
+    predictions: np.ndarray  # Vorhersagen der Bibliothek auf X, Form (m,)
+    loss: float  # mittlerer quadratischer Fehler l(w) der Vorhersagen
+    r2: float  # Bestimmtheitsmaß R² der Vorhersagen
+    converged: bool | None  # False: Abbruch mit ConvergenceWarning (nur sklearn)
+    seconds: float  # Rechenzeit der Anpassung (Wanduhr)
+
+
+def dead_neuron(w, X):
+    """True, wenn w1·x_i + w2 ≤ 0 für alle Zeilen von ``X``: g ist dann konstant w4."""
+    w = np.asarray(w, dtype=float)
+    if w.shape != (4,):
+        raise ValueError(f"w must have shape (4,), got {w.shape}")
+    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
+        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
+    return bool(np.all(w[0] * X[:, 0] + w[1] <= 0))
+
+
+def r2_score(y, predictions):
+    """Bestimmtheitsmaß R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (wie ``score`` in sklearn)."""
+    y, p = np.asarray(y, dtype=float), np.asarray(predictions, dtype=float)
+    if p.shape != y.shape:
+        raise ValueError(f"predictions must have shape {y.shape}, got {p.shape}")
+    return float(1.0 - np.sum((y - p) ** 2) / np.sum((y - np.mean(y)) ** 2))
+
+
+def _check_seed(seed, name="seed"):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def _check_positive(value, name, integer=False):
+    bad = isinstance(value, bool) or not isinstance(value, (int, float, np.number))
+    if bad or (integer and int(value) != value) or not value > 0:
+        kind = "an integer" if integer else "a number"
+        raise ValueError(f"{name} must be {kind} > 0, got {value!r}")
+
+
+def _result(framework, seed, w, w_init, history, predictions, X, y, converged, t0):
+    p = np.asarray(predictions, dtype=float).reshape(-1)
+    return FitResult(
+        framework=framework, seed=seed, w=np.asarray(w, dtype=float),
+        w_init=None if w_init is None else np.asarray(w_init, dtype=float),
+        loss_history=None if history is None else np.asarray(history, dtype=float),
+        predictions=p, loss=float(np.mean((p - y) ** 2)), r2=r2_score(y, p),
+        converged=converged, seconds=time.perf_counter() - t0,
+    )
+
+
+# --- scikit-learn -------------------------------------------------------------------
+
+
+def sklearn_net(random_state, **settings):
+    """Ein ``MLPRegressor`` mit einem Neuron; sonst die Voreinstellungen (adam, …)."""
+    from sklearn.neural_network import MLPRegressor
+
+    return MLPRegressor(hidden_layer_sizes=(1,), random_state=random_state, **settings)
+
+
+def fit_sklearn(X, y, random_state, **settings):
+    """Passt ``sklearn_net(random_state, **settings)`` an; Warnungen werden zu Daten.
+
+    ``loss_history`` ist ``2 * loss_curve_`` (sklearn minimiert den halben mittleren
+    quadratischen Fehler plus α‖W‖²/(2m)); bei ``solver="lbfgs"`` gibt es keinen Verlauf.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    check_samples(X, y)
+    random_state = _check_seed(random_state, "random_state")
+    t0 = time.perf_counter()
+    net = sklearn_net(random_state, **settings)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        net.fit(X, y)
+    converged = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
+    for c in caught:  # andere Warnungen nicht verschlucken
+        if not issubclass(c.category, ConvergenceWarning):
+            warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
+    w = [net.coefs_[0][0, 0], net.intercepts_[0][0], net.coefs_[1][0, 0],
+         net.intercepts_[1][0]]
+    curve = getattr(net, "loss_curve_", None)
+    history = None if curve is None else 2.0 * np.asarray(curve)
+    w_init = sklearn_initial_weights(X, y, random_state, **settings)
+    return _result("scikit-learn", random_state, w, w_init, history, net.predict(X),
+                   X, y, converged, t0)
+
+
+def sklearn_initial_weights(X, y, random_state, **settings):
+    """Der Startwert, den sklearn für ``random_state`` zieht, (w1, w2, w3, w4).
+
+    sklearn initialisiert unabhängig vom Löser; ein einziger SGD-Schritt mit
+    Lernrate 1e-300 lässt diesen Startwert in float64 exakt unverändert.
+    """
+    settings = {**settings, "solver": "sgd", "learning_rate_init": 1e-300,
+                "max_iter": 1, "momentum": 0.0, "shuffle": False}
+    net = sklearn_net(random_state, **settings)
+    with warnings.catch_warnings():
+        from sklearn.exceptions import ConvergenceWarning
+
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        net.fit(X, y)
+    return np.array([net.coefs_[0][0, 0], net.intercepts_[0][0], net.coefs_[1][0, 0],
+                     net.intercepts_[1][0]])
+
+
+# --- Keras-TensorFlow ---------------------------------------------------------------
+
+
+def import_keras():
+    """Importiert Keras (TensorFlow) ohne Log-Zeilen auf stderr und gibt das Modul zurück."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Der Hinweis "oneDNN custom operations are on" erscheint trotz Log-Level 2:
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import keras
+
+    return keras
+
+
+def keras_net(seed):
+    """Dense(1) → Activation('relu') → Dense(1) als ``keras.Sequential``."""
+    keras = import_keras()
+    keras.utils.set_random_seed(_check_seed(seed))
+    return keras.Sequential([
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(1),
+        keras.layers.Activation("relu"),
+        keras.layers.Dense(1),
+    ])
+
+
+def keras_weights(net):
+    """Die Gewichte eines ``keras_net`` als (w1, w2, w3, w4)."""
+    k1, b1, k2, b2 = net.get_weights()
+    return np.array([k1[0, 0], b1[0], k2[0, 0], b2[0]], dtype=float)
+
+
+def keras_initial_weights(seed):
+    """Startwert von ``keras_net(seed)``, ohne das Modell zu bauen (viel schneller).
+
+    Beide Dense-Layer ziehen ihren Kernel mit ``GlorotUniform`` aus dem globalen
+    Keras-Seed, die Biases sind null; die Tests vergleichen mit ``keras_net``.
+    """
+    keras = import_keras()
+    keras.utils.set_random_seed(_check_seed(seed))
+    k1 = keras.initializers.GlorotUniform()((1, 1))
+    k2 = keras.initializers.GlorotUniform()((1, 1))
+    return np.array([float(k1[0, 0]), 0.0, float(k2[0, 0]), 0.0])
+
+
+def _keras_optimizer(keras, optimizer, lr):
+    if optimizer == "adam":
+        return keras.optimizers.Adam(learning_rate=lr)
+    if optimizer == "sgd":
+        return keras.optimizers.SGD(learning_rate=lr)
+    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+
+
+def fit_keras(X, y, seed, epochs=100, lr=1e-3, optimizer="adam", history=True):
+    """Ein Lauf von ``fit_keras_seeds`` (mit Loss-Verlauf, wenn ``history``)."""
+    return fit_keras_seeds(X, y, [seed], epochs, lr, optimizer, history)[0]
+
+
+def fit_keras_seeds(X, y, seeds, epochs=100, lr=1e-3, optimizer="adam", history=False):
+    """Full-Batch-Training von ``keras_net(seed)`` für jeden Seed, mit MSE-Loss.
+
+    Die Daten werden ``epochs``-mal hintereinandergelegt und in einer einzigen Epoche
+    mit ``batch_size = m`` ohne Mischen durchlaufen: das sind genau ``epochs``
+    Full-Batch-Epochen, aber nur ein ``fit``-Aufruf. Ein Modell wird für alle Seeds
+    wiederverwendet (Startwert setzen, Optimierer zurücksetzen). ``history=True``
+    zeichnet l(w) nach jedem Schritt auf (langsamer: ein Aufruf je Schritt).
+    """
+    check_samples(X, y)
+    seeds = [_check_seed(s) for s in seeds]
+    _check_positive(epochs, "epochs", integer=True)
+    _check_positive(lr, "lr")
+    keras = import_keras()
+    net = keras_net(seeds[0] if seeds else 0)
+    opt = _keras_optimizer(keras, optimizer, lr)
+    net.compile(optimizer=opt, loss="mse", steps_per_execution=1 if history else epochs)
+    opt.build(net.trainable_variables)
+    opt_start = [v.numpy() for v in opt.variables]
+    X_tiled = np.tile(np.asarray(X, "float32"), (epochs, 1))
+    y_tiled = np.tile(np.asarray(y, "float32"), epochs)
+    results = []
+    for seed in seeds:
+        t0 = time.perf_counter()
+        w_init = keras_initial_weights(seed)
+        net.set_weights([np.array(v, "float32").reshape(a.shape) for v, a in
+                         zip(w_init, net.get_weights(), strict=True)])
+        for v, start in zip(opt.variables, opt_start, strict=True):
+            v.assign(start)
+        steps = [w_init] if history else None
+        callbacks = [_Recorder(keras, steps)] if history else []
+        net.fit(X_tiled, y_tiled, batch_size=len(y), epochs=1, shuffle=False,
+                verbose=0, callbacks=callbacks)
+        losses = None if steps is None else [model.loss(s, X, y) for s in steps]
+        results.append(_result("Keras", seed, keras_weights(net), w_init, losses,
+                               net.predict_on_batch(np.asarray(X, "float32")),
+                               X, y, None, t0))
+    return results
+
+
+def _Recorder(keras, steps):
+    class Recorder(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            steps.append(keras_weights(self.model))
+
+    return Recorder()
+
+
+def keras_binary_accuracy(y, predictions):
+    """Keras' ``metrics=["accuracy"]`` bei einem Output: Anteil von y == (ŷ > 0,5)."""
+    keras = import_keras()
+    metric = keras.metrics.BinaryAccuracy()
+    metric.update_state(np.asarray(y, "float32").reshape(-1, 1),
+                        np.asarray(predictions, "float32").reshape(-1, 1))
+    return float(metric.result())
+
+
+# --- PyTorch ------------------------------------------------------------------------
+
+
+def torch_net():
+    """Linear → ReLU → Linear als ``torch.nn.Module`` (wie ``Percep`` in den Notizen)."""
+    from torch import nn
+
+    class Percep(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear1 = nn.Linear(1, 1)
+            self.act1 = nn.ReLU()
+            self.linear2 = nn.Linear(1, 1)
+
+        def forward(self, x):
+            return self.linear2(self.act1(self.linear1(x)))
+
+    return Percep()
+
+
+def torch_weights(net):
+    """Die Gewichte eines ``torch_net`` als (w1, w2, w3, w4)."""
+    parts = (net.linear1.weight, net.linear1.bias, net.linear2.weight, net.linear2.bias)
+    return np.array([p.detach().reshape(-1)[0].item() for p in parts])
+
+
+def train_torch(net, loader, lr, epochs, X_all, y_all):
+    """SGD mit ``lr`` über ``epochs`` Epochen des ``loader``; gibt l je Epoche zurück."""
+    import torch
+    from torch.nn import functional as F
+
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    losses = [F.mse_loss(net(X_all), y_all).item()]
+    for _ in range(epochs):
+        for xb, yb in loader:
+            loss = F.mse_loss(net(xb), yb)
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+        with torch.no_grad():
+            losses.append(F.mse_loss(net(X_all), y_all).item())
+    return losses
+
+
+def fit_torch(X, y, seed, lr=1e-5, epochs=100, batch_size=5, shuffle=True):
+    """Trainiert ``torch_net()`` wie in den Notizen; ``seed`` steuert Start und Mischen.
+
+    Der globale Zufallsgenerator von torch wird nur innerhalb von ``fork_rng``
+    gesetzt und danach wiederhergestellt.
+    """
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    check_samples(X, y)
+    seed = _check_seed(seed)
+    _check_positive(lr, "lr")
+    _check_positive(epochs, "epochs", integer=True)
+    _check_positive(batch_size, "batch_size", integer=True)
+    t0 = time.perf_counter()
+    X_t = torch.tensor(np.asarray(X), dtype=torch.float32)
+    y_t = torch.tensor(np.asarray(y).reshape(-1, 1), dtype=torch.float32)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        net = torch_net()
+        w_init = torch_weights(net)
+        loader = DataLoader(TensorDataset(X_t, y_t), batch_size=int(batch_size),
+                            shuffle=shuffle)
+        losses = train_torch(net, loader, lr, int(epochs), X_t, y_t)
+    with torch.no_grad():
+        predictions = net(X_t).numpy()
+    return _result("PyTorch", seed, torch_weights(net), w_init, losses, predictions,
+                   X, y, None, t0)
+
+
+# --- r'(0) --------------------------------------------------------------------------
+
+RELU_VARIANTS = {
+    "autograd": ["np.maximum(0, x)", "np.maximum(x, 0)"],
+    "torch": ["torch.relu(x)", "nn.ReLU()(x)", "torch.clamp(x, min=0)",
+              "torch.maximum(x, 0)"],
+    "tensorflow": ["tf.nn.relu(x)", "Activation('relu')(x)", "tf.maximum(0, x)",
+                   "tf.maximum(x, 0)"],
+}
+"""Die Schreibweisen der ReLU, deren Ableitung bei 0 ``relu_grad_at_zero`` bestimmt."""
+
+
+def relu_grad_at_zero(frameworks=("autograd", "torch", "tensorflow")):
+    """Die Ableitung r'(0), die jede Bibliothek per automatischer Differentiation liefert.
+
+    Gibt eine Liste von ``(bibliothek, ausdruck, wert)`` zurück, je Eintrag von
+    ``RELU_VARIANTS``.
+    """
+    rows = []
+    for name in frameworks:
+        if name not in RELU_VARIANTS:
+            raise ValueError(f"frameworks must be among {sorted(RELU_VARIANTS)}, "
+                             f"got {name!r}")
+        values = {"autograd": _relu_grads_autograd, "torch": _relu_grads_torch,
+                  "tensorflow": _relu_grads_tf}[name]()
+        rows += [(name, expr, v) for expr, v in zip(RELU_VARIANTS[name], values,
+                                                     strict=True)]
+    return rows
+
+
+def _relu_grads_autograd():
+    import autograd.numpy as anp
+    from autograd import grad
+
+    return [float(grad(f)(0.0)) for f in (lambda x: anp.maximum(0.0, x),
+                                          lambda x: anp.maximum(x, 0.0))]
+
+
+def _relu_grads_torch():
+    import torch
+
+    fns = (torch.relu, torch.nn.ReLU(), lambda x: torch.clamp(x, min=0.0),
+           lambda x: torch.maximum(x, torch.zeros(())))
+    values = []
+    for f in fns:
+        x = torch.zeros((), requires_grad=True)
+        f(x).backward()
+        values.append(x.grad.item())
+    return values
+
+
+def _relu_grads_tf():
+    keras = import_keras()
+    import tensorflow as tf
+
+    fns = (tf.nn.relu, keras.layers.Activation("relu"), lambda x: tf.maximum(0.0, x),
+           lambda x: tf.maximum(x, 0.0))
+    values = []
+    for f in fns:
+        x = tf.Variable(0.0)
+        with tf.GradientTape() as tape:
+            out = f(tf.reshape(x, (1, 1)))
+        values.append(float(tape.gradient(out, x)))
+    return values

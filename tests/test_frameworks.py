@@ -1,0 +1,202 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from neuronale_netze import data, frameworks, model
+
+X, y = data.model_problem()
+
+
+def test_importing_the_package_does_not_import_the_frameworks():
+    code = (
+        "import sys, neuronale_netze, neuronale_netze.frameworks\n"
+        "heavy = [m for m in ('tensorflow', 'keras', 'torch', 'sklearn') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    assert out.stderr == ""
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def test_r2_score_and_dead_neuron():
+    assert frameworks.r2_score(y, y) == 1.0
+    assert frameworks.r2_score(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
+    assert frameworks.r2_score(y, np.zeros_like(y)) == pytest.approx(1 - 0.35 / 0.1)
+    with pytest.raises(ValueError, match="predictions"):
+        frameworks.r2_score(y, y[:3])
+    assert frameworks.dead_neuron([-1.0, 0.0, 1.0, 0.0], X)  # u_0 = 0, the rest < 0
+    assert not frameworks.dead_neuron([1.0, 0.0, 1.0, 0.0], X)
+    assert not frameworks.dead_neuron([-1.0, 1.0, -1.0, 1.0], X)  # mirror solution
+    with pytest.raises(ValueError, match="w must"):
+        frameworks.dead_neuron([1.0, 0.0], X)
+    with pytest.raises(ValueError, match="X must"):
+        frameworks.dead_neuron([1.0, 0.0, 1.0, 0.0], X[:, 0])
+
+
+# --- scikit-learn -------------------------------------------------------------------
+
+
+def test_fit_sklearn_matches_model_and_reports_non_convergence():
+    from sklearn.metrics import r2_score
+
+    r = frameworks.fit_sklearn(X, y, random_state=123)
+    np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-12)
+    assert r.r2 == pytest.approx(r2_score(y, r.predictions))
+    assert r.loss == pytest.approx(model.loss(r.w, X, y))
+    assert r.converged is False  # adam stops at max_iter = 200
+    assert len(r.loss_history) == 200
+    # the first entry of loss_curve_ belongs to the start value (plus the tiny L2 term)
+    assert r.loss_history[0] == pytest.approx(model.loss(r.w_init, X, y), abs=1e-4)
+    # adam with lr 1e-3 moves no weight by more than about 200 * 1e-3
+    assert np.max(np.abs(r.w - r.w_init)) < 0.25
+    again = frameworks.fit_sklearn(X, y, random_state=123)
+    np.testing.assert_array_equal(r.w, again.w)
+
+
+def test_fit_sklearn_lbfgs_converges_without_history():
+    r = frameworks.fit_sklearn(X, y, random_state=0, solver="lbfgs")
+    assert r.converged is True
+    assert r.loss_history is None
+    assert r.loss < 1e-6
+    np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-12)
+
+
+def test_sklearn_initial_weights_follow_glorot_bound():
+    w0 = np.array([frameworks.sklearn_initial_weights(X, y, s) for s in range(20)])
+    assert np.all(np.abs(w0) <= np.sqrt(3.0))  # sqrt(6 / (fan_in + fan_out)) for relu
+    assert len(np.unique(w0[:, 0])) == 20
+
+
+def test_fit_sklearn_rejects_bad_input():
+    with pytest.raises(ValueError, match="random_state"):
+        frameworks.fit_sklearn(X, y, random_state=-1)
+    with pytest.raises(ValueError, match="X must"):
+        frameworks.fit_sklearn(X[:, 0], y, random_state=0)
+
+
+# --- PyTorch ------------------------------------------------------------------------
+
+
+def test_fit_torch_matches_model_and_barely_moves_with_tiny_lr():
+    r = frameworks.fit_torch(X, y, seed=4847)
+    np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-6)
+    assert len(r.loss_history) == 101
+    assert r.loss_history[0] == pytest.approx(model.loss(r.w_init, X, y), rel=1e-6)
+    assert r.loss == pytest.approx(r.loss_history[-1], rel=1e-6)
+    # lr = 1e-5: 300 steps change the loss by less than 2 %
+    assert abs(r.loss - r.loss_history[0]) < 0.02 * r.loss_history[0]
+    assert r.loss == pytest.approx(0.1828, abs=5e-5)  # the value printed in the notes
+
+
+def test_fit_torch_with_larger_lr_trains_and_keeps_global_rng():
+    import torch
+
+    torch.manual_seed(1)
+    state = torch.get_rng_state()
+    r = frameworks.fit_torch(X, y, seed=0, lr=0.1)
+    assert torch.equal(state, torch.get_rng_state())
+    assert r.loss < 1e-3
+    np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-5)
+    again = frameworks.fit_torch(X, y, seed=0, lr=0.1)
+    np.testing.assert_array_equal(r.w, again.w)
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"seed": -1}, "seed"), ({"seed": 0, "lr": 0.0}, "lr"),
+    ({"seed": 0, "epochs": 0}, "epochs"), ({"seed": 0, "batch_size": 2.5}, "batch_size"),
+])
+def test_fit_torch_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        frameworks.fit_torch(X, y, **kwargs)
+
+
+# --- r'(0) --------------------------------------------------------------------------
+
+
+def test_relu_grad_at_zero_autograd_and_torch():
+    rows = {(f, e): v for f, e, v in frameworks.relu_grad_at_zero(("autograd", "torch"))}
+    assert rows[("autograd", "np.maximum(0, x)")] == 0.5
+    assert rows[("autograd", "np.maximum(x, 0)")] == 0.5
+    assert rows[("torch", "torch.relu(x)")] == 0.0
+    assert rows[("torch", "nn.ReLU()(x)")] == 0.0
+    assert rows[("torch", "torch.clamp(x, min=0)")] == 1.0
+    assert rows[("torch", "torch.maximum(x, 0)")] == 0.5
+    with pytest.raises(ValueError, match="frameworks"):
+        frameworks.relu_grad_at_zero(("jax",))
+
+
+# --- Keras-TensorFlow (slow) --------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_importing_keras_prints_nothing_on_stderr():
+    code = (
+        "from neuronale_netze import frameworks\n"
+        "keras = frameworks.import_keras()\n"
+        "import tensorflow as tf\n"
+        "print(float(tf.nn.relu(tf.constant(1.0))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "1.0"
+    assert out.stderr == ""
+
+
+@pytest.mark.slow
+def test_keras_initial_weights_equal_the_built_model():
+    for seed in (0, 1, 72):
+        net = frameworks.keras_net(seed)
+        assert net.count_params() == 4
+        np.testing.assert_array_equal(frameworks.keras_weights(net),
+                                      frameworks.keras_initial_weights(seed))
+
+
+@pytest.mark.slow
+def test_fit_keras_matches_model_and_sweep_equals_single_runs():
+    single = frameworks.fit_keras(X, y, seed=72, epochs=30)
+    np.testing.assert_allclose(model.predict(single.w, X), single.predictions,
+                               atol=1e-5)
+    assert len(single.loss_history) == 31
+    assert single.loss_history[0] == pytest.approx(model.loss(single.w_init, X, y))
+    assert single.loss_history[-1] == pytest.approx(single.loss, rel=1e-5)
+    sweep = frameworks.fit_keras_seeds(X, y, [1, 72], epochs=30)
+    np.testing.assert_allclose(sweep[1].w, single.w, rtol=1e-6)
+    # seed 1 starts with w1 < 0: dead from the start, only w4 is trained
+    dead = sweep[0]
+    assert dead.w_init[0] < 0
+    np.testing.assert_array_equal(dead.w[:3], np.float32(dead.w_init[:3]))
+    assert dead.w[3] != 0.0
+
+
+@pytest.mark.slow
+def test_fit_keras_sgd_equals_gradient_descent_and_rejects_bad_input():
+    r = frameworks.fit_keras(X, y, seed=2, epochs=5, lr=0.1, optimizer="sgd")
+    w = r.w_init.copy()
+    for _ in range(5):  # plain GD with autograd (the seed is alive, no kink is hit)
+        w = w - 0.1 * model.loss_grad(w, X, y)
+    np.testing.assert_allclose(r.w, w, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="optimizer"):
+        frameworks.fit_keras(X, y, seed=0, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="epochs"):
+        frameworks.fit_keras(X, y, seed=0, epochs=0)
+    with pytest.raises(ValueError, match="seed"):
+        frameworks.fit_keras_seeds(X, y, [0, -3])
+
+
+@pytest.mark.slow
+def test_keras_accuracy_is_binary_accuracy():
+    assert frameworks.keras_binary_accuracy(y, y) == pytest.approx(2 / 11)
+    assert frameworks.keras_binary_accuracy(y, np.full(11, 0.5)) == pytest.approx(1 / 11)
+
+
+@pytest.mark.slow
+def test_relu_grad_at_zero_tensorflow():
+    rows = {e: v for _, e, v in frameworks.relu_grad_at_zero(("tensorflow",))}
+    assert rows == {"tf.nn.relu(x)": 0.0, "Activation('relu')(x)": 0.0,
+                    "tf.maximum(0, x)": 0.0, "tf.maximum(x, 0)": 1.0}
