@@ -116,3 +116,19 @@ def test_plot_mlp_fit_draws_data_and_network_curve():
     assert len(ax.get_lines()) == 3
     with pytest.raises(ValueError, match="^w must"):
         plotting.plot_mlp_fit(ax, X, y, w[:-1], k)
+
+
+def test_plot_ecdf_steps_through_sorted_values_and_marks():
+    fig, ax = plt.subplots()
+    plotting.plot_ecdf(ax, [3.0, -1.0, 2.0, 0.5], "$R^2$", label="adam",
+                       marks={"Notizen": 0.8}, xscale="symlog")
+    curve, mark = ax.get_lines()
+    np.testing.assert_array_equal(curve.get_xdata(), [-1.0, 0.5, 2.0, 3.0])
+    np.testing.assert_array_equal(curve.get_ydata(), [0.25, 0.5, 0.75, 1.0])
+    assert mark.get_xdata()[0] == 0.8
+    assert ax.get_xscale() == "symlog"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["adam", "Notizen"]
+    with pytest.raises(ValueError, match="values"):
+        plotting.plot_ecdf(ax, [1.0, np.inf], "x")
+    with pytest.raises(ValueError, match="values"):
+        plotting.plot_ecdf(ax, [], "x")

@@ -120,6 +120,27 @@ def plot_final_losses(ax, finals, reference=None, reference_label=None):
     ax.set_ylabel("End-Loss")
 
 
+def plot_ecdf(ax, values, xlabel, label=None, marks=None, xscale="linear", **kwargs):
+    """Empirische Verteilungsfunktion: Anteil der Werte ≤ x, z. B. R² über viele Seeds.
+
+    ``marks`` ordnet Beschriftungen einzelne Werte zu (z. B. die Werte der Notizen);
+    sie erscheinen als gestrichelte senkrechte Linien. ``xscale`` wie bei matplotlib
+    (``"symlog"`` für Werte über viele Größenordnungen mit beiden Vorzeichen).
+    """
+    v = np.sort(np.asarray(values, dtype=float))
+    if v.size == 0 or not np.all(np.isfinite(v)):
+        raise ValueError("values must be non-empty and finite")
+    ax.step(v, np.arange(1, v.size + 1) / v.size, where="post", label=label, **kwargs)
+    for i, (text, x) in enumerate((marks or {}).items()):
+        ax.axvline(x, color=f"C{3 + i}", linestyle="--", linewidth=1, label=text)
+    ax.set_xscale(xscale)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Anteil der Seeds")
+    if label is not None or marks:
+        ax.legend(loc="upper left")
+
+
 def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20):
     """Fläche l(w1, w3) auf einem Gitter mit Höhenlinien auf der Fläche und am Boden.
 
