@@ -4,8 +4,11 @@ Im Kapitel: ``glue_de("l_hat", l_hat, digits=3)`` und im Text ``{glue:md}`l_hat`
 """
 
 import math
+import numbers
 
 SUPERSCRIPT_SWITCH = 1e-3
+WALLCLOCK_PREFIX = "time_"
+"""Glue-Schlüssel mit diesem Präfix sind Wanduhr-Messungen (``<span class="wallclock">``)."""
 
 
 def format_de(x, digits=3, sci=None):
@@ -29,9 +32,37 @@ def format_de(x, digits=3, sci=None):
     return f"{x:.{digits}f}".replace(".", ",").replace("-", "\u2212")
 
 
+def markdown_de(name, x, digits=3, sci=None):
+    """Das MyST-Markdown, das ``glue_de`` unter ``name`` einklebt.
+
+    Schlüssel mit dem Präfix ``time_`` sind Laufzeitmessungen (Wanduhrzeit): ihr Wert wird
+    in ``[…]{.wallclock}`` gesetzt, also ``<span class="wallclock">`` auf der Seite. Nur diese
+    Werte dürfen sich zwischen zwei Builds unterscheiden; der Reproduzierbarkeitstest
+    (``tests/test_reproducible.py``) maskiert genau diese Spans.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string, got {name!r}")
+    md = format_de(x, digits, sci)
+    if name.startswith(WALLCLOCK_PREFIX):
+        md = f"[{md}]{{.wallclock}}"
+    return md
+
+
 def glue_de(name, x, digits=3, sci=None):
-    """Klebt ``x`` im deutschen Format unter ``name`` ein (für ``{glue:md}`name```)."""
+    """Klebt ``x`` im deutschen Format unter ``name`` ein (für ``{glue:md}`name```).
+
+    Laufzeiten unter ``time_…`` (siehe ``markdown_de`` und ``glue_time``).
+    """
     from IPython.display import Markdown
     from myst_nb import glue
 
-    glue(name, Markdown(format_de(x, digits, sci)), display=False)
+    glue(name, Markdown(markdown_de(name, x, digits, sci)), display=False)
+
+
+def glue_time(name, seconds, digits=2):
+    """Klebt eine gemessene Laufzeit in Sekunden ein; ``name`` muss mit ``time_`` beginnen."""
+    if not isinstance(name, str) or not name.startswith(WALLCLOCK_PREFIX):
+        raise ValueError(f"name must start with {WALLCLOCK_PREFIX!r}, got {name!r}")
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not seconds >= 0:
+        raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
+    glue_de(name, float(seconds), digits=digits, sci=False)

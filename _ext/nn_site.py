@@ -1,0 +1,55 @@
+"""Sphinx extension: fixes that the site's quality gates (tests/test_browser.py etc.) need.
+
+1. Inline ``<script>`` bodies appear twice on every page with Sphinx 7.4. ``Sphinx.add_js_file``
+   hands a body-only script (``filename=None``) to the registry *and*, once the builder
+   exists, to ``StandaloneHTMLBuilder.add_js_file``; ``prepare_writing`` later re-adds every
+   registry entry as ``filename or ''``. ``_JavaScript(None, ...) != _JavaScript('', ...)``, so
+   the de-duplication misses and sphinx-thebe's ``const THEBE_JS_URL = ...`` is declared twice
+   (``SyntaxError: Identifier 'THEBE_JS_URL' has already been declared`` in the browser
+   console; sphinx-togglebutton's ``var togglebuttonSelector`` is duplicated the same way).
+   Sphinx fixed this upstream in sphinx-doc/sphinx#13402 (Sphinx 8.2) by passing ``''`` to the
+   builder; Jupyter Book 1 pins Sphinx < 8, so the same normalisation is applied here.
+2. Wall-clock timings (glue keys ``time_*``, see ``neuronale_netze.text.markdown_de``) are
+   rendered as ``<span class="wallclock">``. They are the only values allowed to differ between
+   two builds (tests/test_reproducible.py masks exactly these spans), so they are kept out of
+   the search index: otherwise their digits would make ``searchindex.js`` differ as well.
+"""
+
+from docutils import nodes
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.search import WordCollector
+
+WALLCLOCK_CLASS = "wallclock"
+
+
+def _normalise_body_only_scripts():
+    original = StandaloneHTMLBuilder.add_js_file
+    if getattr(original, "_nn_site_patched", False):
+        return
+
+    def add_js_file(self, filename, **kwargs):
+        # ``None`` and ``''`` both mean "inline body, no src": one representation only
+        return original(self, filename or "", **kwargs)
+
+    add_js_file._nn_site_patched = True
+    StandaloneHTMLBuilder.add_js_file = add_js_file
+
+
+def _skip_wallclock_in_search_index():
+    original = WordCollector.dispatch_visit
+    if getattr(original, "_nn_site_patched", False):
+        return
+
+    def dispatch_visit(self, node):
+        if isinstance(node, nodes.Element) and WALLCLOCK_CLASS in node.get("classes", []):
+            raise nodes.SkipNode
+        return original(self, node)
+
+    dispatch_visit._nn_site_patched = True
+    WordCollector.dispatch_visit = dispatch_visit
+
+
+def setup(app):
+    _normalise_body_only_scripts()
+    _skip_wallclock_in_search_index()
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
