@@ -89,8 +89,11 @@ def _check_batch(n_samples, batch_size, rng):
 
 
 def _batch(rng, n_samples, batch_size):
-    """``batch_size`` verschiedene Indizes aus 0..n_samples-1, zufällig gezogen, sortiert."""
-    return np.sort(rng.permutation(n_samples)[:batch_size])
+    """``batch_size`` verschiedene Indizes aus 0..n_samples-1, zufällig gezogen, sortiert.
+
+    Ohne Zurücklegen gezogen; der Aufwand wächst mit ``batch_size``, nicht mit ``n_samples``.
+    """
+    return np.sort(rng.choice(n_samples, size=batch_size, replace=False))
 
 
 # --- Die Optimierer ----------------------------------------------------------------------------
