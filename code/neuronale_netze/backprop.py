@@ -13,33 +13,41 @@ from ._checks import check_samples, check_weights
 
 
 def relu_grad(u):
-    """Ableitung r'(u) der ReLU: 0 für u < 0, 1/2 für u = 0, 1 für u > 0."""
+    """r'(u) der ReLU: 0 für u < 0, 1/2 für u = 0, 1 für u > 0."""
     return np.heaviside(u, 0.5)
 
 
 def loss_gradient(w, X, y):
-    """Gradient des Loss l(w) des Modellproblems, von Hand zurückpropagiert."""
+    """Gradient des Loss l(w) des Modellproblems, von Hand."""
     check_weights(w, 4)
     check_samples(X, y)
     x = X[:, 0]
     # vorwärts, jeweils mit der lokalen Ableitung
-    u = w[0] * x + w[1]       # du/dw1 = x,     du/dw2 = 1
-    v = np.maximum(0.0, u)    # dv/du  = r'(u)
-    e = w[2] * v + w[3] - y   # de/dw3 = v,     de/dw4 = 1,  de/dv = w3
+    u = w[0] * x + w[1]       # du/dw1 = x, du/dw2 = 1
+    v = np.maximum(0.0, u)    # dv/du = r'(u)
+    e = w[2] * v + w[3] - y   # de/dw3 = v, de/dw4 = 1, de/dv = w3
     # rückwärts: l = mean(e²), also dl/de_i = 2 e_i / N
     de = 2.0 * e / len(e)
     du = de * w[2] * relu_grad(u)
     return np.array([du @ x, du.sum(), de @ v, de.sum()])
 
 
-def chain_gradient(w, x, y, act, act_grad):
-    """Gradient von l(o2) = (o2 − y)² nach (w1, w2) für die Kette zweier Neuronen.
+def _check_data(X, y):
+    if np.ndim(X) != 2:
+        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
+    if np.ndim(y) != 1 or len(y) != len(X):
+        raise ValueError(f"y must have shape ({len(X)},), got {np.shape(y)}")
 
-    x → i1 = w1·x → o1 = a(i1) → i2 = w2·o1 → o2 = a(i2); ``act`` ist a,
-    ``act_grad`` ist a'.
+
+def chain_gradient(w, x, y, act, act_grad):
+    """Gradient von l(o2) = (o2 − y)² nach (w1, w2) für die Kette
+
+    x → i1 = w1·x → o1 = a(i1) → i2 = w2·o1 → o2 = a(i2)
+    mit a = ``act`` und a' = ``act_grad``.
     """
     if np.shape(w) != (2,):
-        raise ValueError(f"w must have shape (2,), got {np.shape(w)}")
+        raise ValueError(
+            f"w must have shape (2,), got {np.shape(w)}")
     if not (callable(act) and callable(act_grad)):
         raise ValueError("act and act_grad must be callable")
     w1, w2 = w
@@ -48,28 +56,25 @@ def chain_gradient(w, x, y, act, act_grad):
     i2 = w2 * o1         # di2/dw2 = o1,   di2/do1 = w2
     o2 = act(i2)         # do2/di2 = a'(i2)
     d_i2 = 2.0 * (o2 - y) * act_grad(i2)   # l'(o2)·a'(i2)
-    d_i1 = d_i2 * w2 * act_grad(i1)        # ...·w2·a'(i1)
+    d_i1 = d_i2 * w2 * act_grad(i1)        # ·w2·a'(i1)
     return np.array([d_i1 * x, d_i2 * o1])
 
 
 def mlp_gradient(w, X, y, n_hidden):
-    """Gradient von ``model.mlp_loss`` für ein MLP mit k = ``n_hidden`` Neuronen.
+    """Gradient von ``model.mlp_loss`` (k = ``n_hidden`` Neuronen).
 
-    Vektorisiert über Stichproben (Zeilen) und Neuronen (Spalten); das Ergebnis
-    hat die Anordnung von ``model.unpack_mlp``.
+    Vektorisiert über Stichproben (Zeilen) und Neuronen (Spalten),
+    Anordnung wie ``model.unpack_mlp``.
     """
-    if np.ndim(X) != 2:
-        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
-    if np.ndim(y) != 1 or len(y) != len(X):
-        raise ValueError(f"y must have shape ({len(X)},), got {np.shape(y)}")
+    _check_data(X, y)
     W, b, c, d = model.unpack_mlp(w, X.shape[1], n_hidden)
-    U = X @ W.T + b            # dU/dW = x,  dU/db = 1         (m, k)
-    V = np.maximum(0.0, U)     # dV/dU = r'(U)
-    e = V @ c + d - y          # de/dc = V,  de/dd = 1,  de/dV = c
-    de = 2.0 * e / len(e)      # dl/de für l = mean(e²)
+    U = X @ W.T + b         # dU/dW = x, dU/db = 1    (m, k)
+    V = np.maximum(0.0, U)  # dV/dU = r'(U)
+    e = V @ c + d - y       # de/dc = V, de/dd = 1, de/dV = c
+    de = 2.0 * e / len(e)   # dl/de für l = mean(e²)
     dU = np.outer(de, c) * relu_grad(U)
-    dW = np.column_stack([dU.T @ X, dU.sum(axis=0)])   # je Neuron: Gewichte, Bias
-    return np.concatenate([dW.ravel(), de @ V, [de.sum()]])
+    dWb = np.column_stack([dU.T @ X, dU.sum(axis=0)])  # je Neuron
+    return np.concatenate([dWb.ravel(), de @ V, [de.sum()]])
 
 
 def _unpack_many(Ws, n_inputs, n_hidden):
@@ -83,10 +88,7 @@ def _unpack_many(Ws, n_inputs, n_hidden):
 
 
 def _forward_many(Ws, X, y, n_hidden):
-    if np.ndim(X) != 2:
-        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
-    if np.ndim(y) != 1 or len(y) != len(X):
-        raise ValueError(f"y must have shape ({len(X)},), got {np.shape(y)}")
+    _check_data(X, y)
     W, b, c, d = _unpack_many(np.asarray(Ws, dtype=float), X.shape[1], n_hidden)
     U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
     V = np.maximum(0.0, U)
@@ -133,16 +135,19 @@ def init_mlp(n_hidden, n_starts, rng, n_inputs=1):
 
 
 def train_starts(X, y, n_hidden, W0, *, lr, n_iter):
-    """Gradientenverfahren mit Backpropagation für alle Startwerte (Zeilen von W0) zugleich.
+    """Gradientenverfahren für alle Startwerte (Zeilen von W0).
 
-    Gibt die Iterierten als Array der Form (n_iter + 1, S, p) zurück.
+    Gibt die Iterierten in der Form (n_iter + 1, S, p) zurück.
     """
     if np.ndim(W0) != 2:
-        raise ValueError(f"W0 must have shape (S, p), got {np.shape(W0)}")
+        raise ValueError(
+            f"W0 must have shape (S, p), got {np.shape(W0)}")
     S, p = np.shape(W0)
 
-    def grad(v):   # Gradient der Summe der S Losses = alle S Gradienten
-        return mlp_gradient_many(v.reshape(S, p), X, y, n_hidden).ravel()
+    def grad(v):  # Gradient der Summe der S Losses
+        G = mlp_gradient_many(v.reshape(S, p), X, y, n_hidden)
+        return G.ravel()
 
-    W = optim.gradient_descent(grad, np.ravel(W0), lr=lr, n_iter=n_iter)
+    W = optim.gradient_descent(grad, np.ravel(W0), lr=lr,
+                               n_iter=n_iter)
     return W.reshape(n_iter + 1, S, p)

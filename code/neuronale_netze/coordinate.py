@@ -10,17 +10,22 @@ import numpy as np
 from .optim import _check_step, _history, _step_size, _stops_on_divergence
 
 
+def _check_rng(rng):
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+
+
 @_stops_on_divergence
 def coordinate_descent(grad, w0, *, lr, n_iter, rng):
-    """w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · ∂_j l(w⁽ᵏ⁻¹⁾) · e_j mit zufälliger Koordinate j.
+    """w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · ∂_j l(w⁽ᵏ⁻¹⁾) · e_j, j zufällig.
 
-    ``grad(w, j)`` liefert die partielle Ableitung ∂l/∂w_j (eine Zahl).
+    ``grad(w, j)`` liefert die partielle Ableitung ∂l/∂w_j.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    _check_rng(rng)
     W = _history(w0, n_iter)
     for k in range(1, n_iter + 1):
-        j = rng.integers(W.shape[1])   # in jedem Schritt neu gezogen
+        j = rng.integers(W.shape[1])  # in jedem Schritt neu gezogen
         a = _step_size(lr, k)
         W[k] = W[k - 1]
         W[k, j] -= a * grad(W[k - 1], j)
