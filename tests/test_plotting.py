@@ -132,3 +132,19 @@ def test_plot_ecdf_steps_through_sorted_values_and_marks():
         plotting.plot_ecdf(ax, [1.0, np.inf], "x")
     with pytest.raises(ValueError, match="values"):
         plotting.plot_ecdf(ax, [], "x")
+
+
+def test_plot_loss_runs_draws_every_run_and_the_median():
+    fig, ax = plt.subplots()
+    t = np.arange(4)
+    losses = np.array([[1.0, 0.5, 0.2, 0.1], [2.0, 1.0, 0.4, 0.3], [4.0, 3.0, 2.0, 1.0]])
+    plotting.plot_loss_runs(ax, 10 * t, losses, label="SGD", color="C2", xlabel="Aufwand")
+    lines = ax.get_lines()
+    assert len(lines) == 4
+    np.testing.assert_array_equal(lines[-1].get_ydata(), [2.0, 1.0, 0.4, 0.3])
+    np.testing.assert_array_equal(lines[-1].get_xdata(), 10 * t)
+    assert ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "Aufwand"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["SGD"]
+    with pytest.raises(ValueError, match="^losses must"):
+        plotting.plot_loss_runs(ax, t, np.array([[1.0, 0.0, 0.1, 0.1]]))

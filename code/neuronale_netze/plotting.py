@@ -67,6 +67,23 @@ def plot_loss_curve(ax, losses, label=None, **kwargs):
         ax.legend()
 
 
+def plot_loss_runs(ax, t, losses, label=None, color="C0", xlabel="Iteration $k$"):
+    """Loss-Verläufe vieler Läufe (Zeilen von ``losses``) dünn, ihr Median kräftig.
+
+    ``t`` ist die gemeinsame x-Achse (Iterationen oder Aufwand); y logarithmisch.
+    """
+    losses = np.atleast_2d(np.asarray(losses, dtype=float))
+    if not np.all(np.isfinite(losses) & (losses > 0)):
+        raise ValueError("losses must contain finite positive values only")
+    for run in losses:
+        ax.semilogy(t, run, color=color, alpha=0.2, linewidth=0.6)
+    ax.semilogy(t, np.median(losses, axis=0), color=color, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Loss")
+    if label is not None:
+        ax.legend()
+
+
 def plot_curve(ax, t, values, xlabel, ylabel, **kwargs):
     """Eine Funktion einer Variablen, z. B. der Loss entlang einer Strecke."""
     ax.plot(t, values, **kwargs)
