@@ -1,0 +1,168 @@
+"""Build benchmark: import floor, cold build, warm rebuild, prose edit, package-module edit.
+
+Run from the repository root with the project's venv:
+
+    .venv/bin/python benchmarks/bench_build.py
+
+Everything is measured in this one run on this machine (shared machines are noisy: compare the
+ratios within one run, not absolute times across runs). The builds run in a fresh clone of HEAD
+with an empty cache; ``PYTHONPATH`` points the kernels at the clone's package so that the
+module edit is seen. Peak memory is the largest sum of resident set sizes of the build's
+process tree (Sphinx plus kernels), sampled every 50 ms.
+"""
+
+import ast
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+_spec = importlib.util.spec_from_file_location("nn_deps", ROOT / "_ext" / "nn_deps.py")
+nn_deps = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nn_deps)
+
+TARGETS = {"cold": 1.5, "warm_s": 3.0, "prose_s": 5.0, "peak_gb": 2.0}
+
+
+def toc_chapters(root):
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    walk(toc.get("chapters"))
+    return [root / f"{name}.md" for name in files]
+
+
+def import_statements(text):
+    """The import statements of all code cells of a chapter, in order, as source lines."""
+    lines = []
+    for cell in nn_deps._CODE_CELL.findall(text):
+        code = "\n".join(line for line in cell.splitlines()
+                         if not line.lstrip().startswith(("%", "!", ":", "---")))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                lines.append(ast.unparse(node))
+    return lines
+
+
+def import_floor(chapters, env):
+    """Seconds for a fresh interpreter to import exactly what each chapter imports."""
+    floor = {}
+    for path in chapters:
+        imports = import_statements(path.read_text(encoding="utf-8"))
+        if not imports:
+            continue
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "\n".join(imports)], check=True, env=env,
+                       capture_output=True)
+        floor[path.stem] = time.perf_counter() - start
+    return floor
+
+
+def run_build(book, env):
+    """Wall time, peak RSS of the process tree (bytes) and log of one `jupyter-book build`."""
+    log = tempfile.TemporaryFile(mode="w+")
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "jupyter-book"), "build", str(book), "-n", "-W",
+                             "--keep-going"], stdout=log, stderr=subprocess.STDOUT, env=env)
+    parent, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            tree = [parent, *parent.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - start
+    log.seek(0)
+    text = log.read()
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{text[-3000:]}")
+    return wall, peak, text
+
+
+def executed(log):
+    """Chapters that were executed (not taken from the cache) in a build log."""
+    names = set(re.findall(r"\[nn_execute\] (\S+): executed", log))
+    names |= {Path(p).stem for p in re.findall(r"(\S+\.md): Executed notebook", log)}
+    return sorted(Path(n).name for n in names)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "book"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(book)], check=True)
+        env = dict(os.environ, PYTHONPATH=str(book / "code"), TF_CPP_MIN_LOG_LEVEL="2",
+                   SOURCE_DATE_EPOCH=subprocess.run(
+                       ["git", "log", "-1", "--format=%ct"], cwd=book, text=True,
+                       capture_output=True).stdout.strip())
+        chapters = toc_chapters(book)
+        floor = import_floor(chapters, env)
+        total_floor = sum(floor.values())
+        rows = []
+        wall, peak, log = run_build(book, env)
+        rows.append(("cold build (empty cache)", wall, peak, executed(log)))
+        wall, peak, log = run_build(book, env)
+        rows.append(("warm rebuild (no change)", wall, peak, executed(log)))
+        prose = book / "chapters" / "02-mlp.md"
+        prose.write_text(prose.read_text(encoding="utf-8") + "\nEin weiterer Satz.\n",
+                         encoding="utf-8")
+        wall, peak, log = run_build(book, env)
+        rows.append(("prose edit (02-mlp.md)", wall, peak, executed(log)))
+        module = book / "code" / "neuronale_netze" / "data.py"
+        module.write_text(module.read_text(encoding="utf-8") + "\n# benchmark edit\n",
+                          encoding="utf-8")
+        wall, peak, log = run_build(book, env)
+        rows.append(("module edit (data.py)", wall, peak, executed(log)))
+        closure = nn_deps.module_files(book / "code" / "neuronale_netze")
+        expected = sorted(
+            p.stem for p in chapters
+            if module in nn_deps.chapter_dependencies(p.read_text(encoding="utf-8"), closure,
+                                                      book / "code" / "neuronale_netze"))
+
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}\n")
+    print("import floor (fresh process importing what each chapter imports):")
+    for name, seconds in floor.items():
+        print(f"  {name:28s} {seconds:6.2f} s")
+    print(f"  {'sum':28s} {total_floor:6.2f} s\n")
+    print(f"{'scenario':28s} {'wall':>8s} {'÷ floor':>8s} {'peak MB':>8s}  executed chapters")
+    for name, wall, peak, chapters_run in rows:
+        print(f"{name:28s} {wall:7.1f}s {wall / total_floor:8.2f} {peak / 2**20:8.0f}  "
+              f"{', '.join(chapters_run) or '-'}")
+    cold, warm, prose_row, module_row = rows
+    print("\ntargets:")
+    checks = [
+        (f"cold build <= {TARGETS['cold']} x import floor", cold[1] / total_floor,
+         cold[1] / total_floor <= TARGETS["cold"]),
+        (f"warm rebuild <= {TARGETS['warm_s']} s", warm[1], warm[1] <= TARGETS["warm_s"]),
+        (f"prose-only edit <= {TARGETS['prose_s']} s", prose_row[1],
+         prose_row[1] <= TARGETS["prose_s"]),
+        (f"peak memory <= {TARGETS['peak_gb']} GB", max(r[2] for r in rows) / 2**30,
+         max(r[2] for r in rows) <= TARGETS["peak_gb"] * 2**30),
+        ("module edit re-executes exactly its importers", ", ".join(expected),
+         module_row[3] == expected),
+    ]
+    for text, value, ok in checks:
+        shown = f"{value:.2f}" if isinstance(value, float) else value
+        print(f"  {'met ' if ok else 'MISS'} {text}: {shown}")
+
+
+if __name__ == "__main__":
+    main()
