@@ -173,7 +173,7 @@ def keras_initial_weights(seed):
     keras.utils.set_random_seed(_check_seed(seed))
     k1 = keras.initializers.GlorotUniform()((1, 1))
     k2 = keras.initializers.GlorotUniform()((1, 1))
-    return np.array([float(k1[0, 0]), 0.0, float(k2[0, 0]), 0.0])
+    return np.array([np.asarray(k1).item(), 0.0, np.asarray(k2).item(), 0.0])
 
 
 def _keras_optimizer(keras, optimizer, lr):
