@@ -89,11 +89,13 @@ def _check_batch(n_samples, batch_size, rng):
 
 
 def _batch(rng, n_samples, batch_size):
-    """``batch_size`` verschiedene Indizes aus 0..n_samples-1, zufällig gezogen, sortiert.
+    """``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1, sortiert.
 
-    Ohne Zurücklegen gezogen; der Aufwand wächst mit ``batch_size``, nicht mit ``n_samples``.
+    Ohne Zurücklegen gezogen; der Aufwand wächst mit ``batch_size``,
+    nicht mit ``n_samples``.
     """
-    return np.sort(rng.choice(n_samples, size=batch_size, replace=False))
+    idx = rng.choice(n_samples, size=batch_size, replace=False)
+    return np.sort(idx)
 
 
 # --- Die Optimierer ----------------------------------------------------------------------------
@@ -101,7 +103,7 @@ def _batch(rng, n_samples, batch_size):
 
 @_stops_on_divergence
 def gradient_descent(grad, w0, *, lr, n_iter):
-    """(Sub-)Gradientenverfahren: w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · grad(w⁽ᵏ⁻¹⁾), k = 1, …, n_iter."""
+    """(Sub-)Gradientenverfahren: w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · grad(w⁽ᵏ⁻¹⁾)."""
     W = _history(w0, n_iter)
     for k in range(1, n_iter + 1):
         a = _step_size(lr, k)
@@ -125,11 +127,11 @@ def nesterov(grad, w0, *, lr, n_iter):
 
 @_stops_on_divergence
 def sgd(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
-    """Minibatch-SGD: grad(w, idx) ist der mittlere Gradient über die Stichproben idx."""
+    """Minibatch-SGD; grad(w, idx) mittelt über die Stichproben idx."""
     _check_batch(n_samples, batch_size, rng)
     W = _history(w0, n_iter)
     for k in range(1, n_iter + 1):
-        idx = _batch(rng, n_samples, batch_size)  # in jedem Schritt neu gezogen
+        idx = _batch(rng, n_samples, batch_size)  # jedes Mal neu gezogen
         a = _step_size(lr, k)
         W[k] = W[k - 1] - a * grad(W[k - 1], idx)
         _check_step(W, k, a)
@@ -137,8 +139,9 @@ def sgd(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
 
 
 @_stops_on_divergence
-def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
-    """Nesterov mit dem mittleren Gradienten über einen zufälligen Minibatch."""
+def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1,
+                        rng):
+    """Nesterov mit dem mittleren Gradienten eines zufälligen Minibatchs."""
     _check_batch(n_samples, batch_size, rng)
     W = _history(w0, n_iter)
     for k in range(1, n_iter + 1):
@@ -155,18 +158,20 @@ def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
 
 
 def loss_subgradient(w, X, y, relu_grad_at_zero=0.5):
-    """Handgeschriebener (Sub-)Gradient von l(w) mit wählbarem r'(0) ∈ [0, 1].
+    """(Sub-)Gradient von l(w), von Hand, mit wählbarem r'(0) ∈ [0, 1].
 
-    Mit ``relu_grad_at_zero = 0.5`` ist das der Gradient von autograd (``model.loss_grad``).
+    Mit ``relu_grad_at_zero = 0.5`` ist das der Gradient von autograd
+    (``model.loss_grad``).
     """
-    if not 0.0 <= relu_grad_at_zero <= 1.0:
-        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {relu_grad_at_zero!r}")
+    c = relu_grad_at_zero
+    if not 0.0 <= c <= 1.0:
+        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {c!r}")
     check_weights(w, 4)
     check_samples(X, y)
     x = X[:, 0]
     u = w[0] * x + w[1]
     v = np.maximum(0.0, u)
-    d = (u > 0) + relu_grad_at_zero * (u == 0)  # r'(u) mit der gewählten Konvention
+    d = (u > 0) + c * (u == 0)  # r'(u), mit r'(0) = c
     e = (2 / len(y)) * (v * w[2] + w[3] - y)  # ∂l/∂g an den Stichproben
     ed = e * d * w[2]
     return np.array([ed @ x, ed.sum(), e @ v, e.sum()])
