@@ -7,7 +7,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: book test fast lint clean install
+.PHONY: book test fast lint clean install pdf
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,12 @@ $(VENV)/.installed: requirements.txt code/pyproject.toml
 	touch $@
 
 book: install
+	$(JB) build . -n -W --keep-going
+
+# PDFs (README "PDF"): the book and one handout per toc entry into _build/pdf, then the site
+# again, which copies them to _build/html/pdf and links them from every page's download menu.
+pdf: install
+	$(PY) tools/pdf.py
 	$(JB) build . -n -W --keep-going
 
 test: install

@@ -1,0 +1,90 @@
+"""Sphinx extension: offer the PDFs built by ``make pdf`` on the site.
+
+``tools/pdf.py`` writes the book PDF, one handout per toc entry and ``manifest.json`` into
+``<build>/pdf`` (next to ``<build>/html``). When that manifest exists, the HTML build copies the
+PDFs to ``html/pdf/`` and adds to the download menu of every page the entry "Buch (PDF)" and,
+on a chapter page, "Kapitel (PDF)" in place of the browser's print dialog. Without the manifest
+nothing is added, so the site never links to a PDF that was not built. A changed manifest
+re-renders every page, so the links follow the PDFs.
+"""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _pdf_dir(app):
+    return Path(app.outdir).parent / "pdf"
+
+
+def _load(app):
+    path = _pdf_dir(app) / "manifest.json"
+    manifest = {}
+    if path.is_file():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = [manifest.get("book")] + list(manifest.get("handouts", {}).values())
+        if not all(f and (_pdf_dir(app) / f).is_file() for f in files):
+            logger.info("[nn_pdf] manifest lists missing PDFs, no PDF links")
+            manifest = {}
+    app.nn_pdf_manifest = manifest
+    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+    app.nn_pdf_digest = digest if manifest else ""
+
+
+def _outdated(app, env, added, changed, removed):
+    if app.builder.format != "html":
+        return []
+    if getattr(env, "nn_pdf_digest", "") == app.nn_pdf_digest:
+        return []
+    env.nn_pdf_digest = app.nn_pdf_digest
+    return sorted(env.found_docs - set(added) - set(changed))
+
+
+def _buttons(app, pagename, templatename, context, doctree):
+    manifest = getattr(app, "nn_pdf_manifest", {})
+    if not manifest or app.builder.format != "html":
+        return
+    group = next((b for b in context.get("header_buttons", [])
+                  if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    pathto = context["pathto"]
+    entries = []
+    handout = manifest["handouts"].get(pagename)
+    if handout:
+        entries.append({"type": "link", "url": pathto(f"pdf/{handout}", 1), "text": "Kapitel (PDF)",
+                        "tooltip": "Dieses Kapitel als PDF-Handout", "icon": "fas fa-file-pdf",
+                        "label": "download-handout-button"})
+    entries.append({"type": "link", "url": pathto(f"pdf/{manifest['book']}", 1),
+                    "text": "Buch (PDF)", "tooltip": "Der ganze Kurs als PDF",
+                    "icon": "fas fa-book", "label": "download-book-button"})
+    buttons = [b for b in group["buttons"]
+               if not (handout and b.get("label") == "download-pdf-button")]
+    group["buttons"] = buttons + entries
+
+
+def _copy(app, exception):
+    manifest = getattr(app, "nn_pdf_manifest", {})
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "pdf"
+    if target.exists():
+        shutil.rmtree(target)
+    if not manifest:
+        return
+    target.mkdir(parents=True)
+    for name in [manifest["book"]] + sorted(manifest["handouts"].values()):
+        shutil.copy2(_pdf_dir(app) / name, target / name)
+
+
+def setup(app):
+    app.connect("builder-inited", _load)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("html-page-context", _buttons, priority=510)
+    app.connect("build-finished", _copy)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

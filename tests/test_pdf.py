@@ -1,0 +1,182 @@
+"""The PDFs of `make pdf`: the book and one handout per toc entry (tools/pdf.py, _ext/nn_pdf.py)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "_ext"))
+import nn_pdf  # noqa: E402
+import pdf  # noqa: E402
+
+# NN_PDF_BUILD_DIR: build somewhere else than _build (e.g. a private folder while developing)
+BUILD_DIR = Path(os.environ.get("NN_PDF_BUILD_DIR", ROOT / "_build")).resolve()
+PDF_DIR = BUILD_DIR / "pdf"
+UMLAUT_WORD = re.compile(r"\b\w*[äöüÄÖÜß]\w*\b")
+
+
+# ---------------------------------------------------------------- fast: the driver's logic
+def test_toc_docs_include_sections_in_reading_order(tmp_path):
+    toc = tmp_path / "_toc.yml"
+    toc.write_text(
+        "format: jb-book\nroot: index\nchapters:\n- file: chapters/a\n"
+        "  sections:\n  - file: chapters/a-1.md\n  - file: chapters/a-2\n- file: chapters/b\n",
+        encoding="utf-8")
+    assert pdf.toc_docs(toc) == ["index", "chapters/a", "chapters/a-1", "chapters/a-2",
+                                 "chapters/b"]
+
+
+def test_every_toc_entry_gets_a_handout_document():
+    docs = pdf.toc_docs()
+    entries = pdf.latex_documents(docs, "A")
+    assert entries[0][:2] == (docs[0], "neuronale-netze.tex")
+    assert entries[0][4] == "jupyterBook"
+    assert [e[0] for e in entries[1:]] == docs[1:]
+    assert all(e[4] == "nnhandout" and e[1].startswith("neuronale-netze-") for e in entries[1:])
+    assert len({e[1] for e in entries}) == len(entries)
+    assert pdf.doc_title("chapters/03-modellproblem").startswith("1.3 ")
+
+
+def test_problems_finds_errors_and_undefined_references():
+    log = ("x\n! Undefined control sequence.\n"
+           "LaTeX Warning: Reference `a:b' on page 3 undefined on input line 7.\nok\n")
+    assert len(pdf.problems(log)) == 2
+    assert pdf.problems("Overfull \\hbox (1.0pt too wide)\n") == []
+
+
+def test_external_labels_carry_number_without_link(tmp_path):
+    aux = tmp_path / "b.aux"
+    aux.write_text("\\newlabel{chapters/x:fig-a}{{3}{12}{Cap}{figure.3}{}}\n", encoding="utf-8")
+    assert pdf.external_labels(aux) == ["\\nnexternallabel{chapters/x:fig-a}{{3}{12}{}{}{}}"]
+
+
+def _context(pagename):
+    group = {"label": "download-buttons", "buttons": [{"label": "download-source-button"},
+                                                     {"label": "download-pdf-button"}]}
+    return {"header_buttons": [group], "pathto": lambda p, r=0: f"../{p}"}, group
+
+
+def test_site_links_only_to_built_pdfs(tmp_path):
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True)
+    app = SimpleNamespace(outdir=str(html), builder=SimpleNamespace(format="html"))
+    nn_pdf._load(app)  # no manifest: nothing is added
+    context, group = _context("chapters/x")
+    nn_pdf._buttons(app, "chapters/x", "page.html", context, None)
+    assert [b["label"] for b in group["buttons"]] == ["download-source-button",
+                                                      "download-pdf-button"]
+
+    (tmp_path / "_build" / "pdf").mkdir()
+    for name in ("book.pdf", "x.pdf"):
+        (tmp_path / "_build" / "pdf" / name).write_bytes(b"%PDF-1.5\n")
+    (tmp_path / "_build" / "pdf" / "manifest.json").write_text(
+        json.dumps({"book": "book.pdf", "handouts": {"chapters/x": "x.pdf"}}), encoding="utf-8")
+    nn_pdf._load(app)
+    context, group = _context("chapters/x")
+    nn_pdf._buttons(app, "chapters/x", "page.html", context, None)
+    urls = {b["label"]: b.get("url") for b in group["buttons"]}
+    assert urls["download-handout-button"] == "../pdf/x.pdf"
+    assert urls["download-book-button"] == "../pdf/book.pdf"
+    assert "download-pdf-button" not in urls  # the print dialog is replaced by the handout
+    context, group = _context("index")
+    nn_pdf._buttons(app, "index", "page.html", context, None)
+    assert [b["label"] for b in group["buttons"]][-1] == "download-book-button"
+    nn_pdf._copy(app, None)
+    assert sorted(p.name for p in (html / "pdf").iterdir()) == ["book.pdf", "x.pdf"]
+
+
+# ---------------------------------------------------------------- slow: the real PDFs
+def _run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def built_pdfs():
+    missing = [t for t in ("latexmk", "xelatex", "pdftotext", "pdffonts", "pdfimages")
+               if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"TeX Live/poppler not installed ({missing}); see README 'PDF'")
+    docs = pdf.toc_docs()
+    cmd = [sys.executable, str(ROOT / "tools" / "pdf.py"), "--build-dir", str(BUILD_DIR)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+    manifest = json.loads((PDF_DIR / "manifest.json").read_text(encoding="utf-8"))
+    manifest["docs"] = docs  # the table of contents the PDFs were built from
+    return manifest
+
+
+def _pdfs(manifest):
+    return [manifest["book"]] + list(manifest["handouts"].values())
+
+
+@pytest.mark.slow
+def test_book_and_every_handout_exist(built_pdfs):
+    docs = built_pdfs["docs"]
+    assert set(built_pdfs["handouts"]) == set(docs[1:])
+    for name in _pdfs(built_pdfs):
+        assert (PDF_DIR / name).is_file(), name
+        assert (PDF_DIR / name).read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.slow
+def test_text_titles_german_and_clean(built_pdfs):
+    docs = built_pdfs["docs"]
+    book = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / built_pdfs["book"]), "-")
+    flat = " ".join(book.split())
+    for word in ("Inhaltsverzeichnis", "Abbildung 1", "Reißel", "Stand:"):
+        assert word in flat, word
+    for doc in docs[1:]:
+        title = " ".join(pdf.doc_title(doc).split())
+        assert title in flat, title
+        text = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / built_pdfs["handouts"][doc]), "-")
+        first = " ".join(_run("pdftotext", "-enc", "UTF-8", "-l", "1",
+                              str(PDF_DIR / built_pdfs["handouts"][doc]), "-").split())
+        for word in (title, "Neuronale Netze", "Stand:", "Seite 1 von"):
+            assert word in first, (doc, word)
+        assert "Inhaltsverzeichnis" not in text, doc  # no table of contents in a handout
+        assert UMLAUT_WORD.search(text), doc
+    for name in _pdfs(built_pdfs):
+        text = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / name), "-")
+        assert "??" not in text, f"unresolved reference in {name}"
+        assert "\x1b" not in text and "[0m" not in text, f"ANSI escape in {name}"
+        assert "Traceback" not in text, name
+        assert "plotting.use_style()" not in text, f"removed set-up cell shown in {name}"
+
+
+@pytest.mark.slow
+def test_fonts_embedded_and_figures_vector(built_pdfs):
+    for name in _pdfs(built_pdfs):
+        fonts = _run("pdffonts", str(PDF_DIR / name)).splitlines()[2:]
+        assert fonts, name
+        for line in fonts:
+            emb = re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line)
+            assert emb and emb.group(1) == "yes", f"font not embedded in {name}: {line}"
+        images = _run("pdfimages", "-list", str(PDF_DIR / name)).splitlines()[2:]
+        assert images == [], f"raster images in {name}: {images}"
+
+
+@pytest.mark.slow
+def test_page_counts_plausible(built_pdfs):
+    pages = built_pdfs["pages"]
+    book = pages[built_pdfs["book"]]
+    handouts = [pages[n] for n in built_pdfs["handouts"].values()]
+    assert all(n >= 1 for n in handouts)
+    # the book holds every chapter once, plus title page, contents and the start page
+    assert max(handouts) < book <= sum(handouts) + 2 + len(handouts) + 8
+
+
+@pytest.mark.slow
+def test_no_code_line_runs_off_the_page(built_pdfs):
+    for tex_log in (BUILD_DIR / "latex").glob("neuronale-netze*.log"):
+        log = tex_log.read_text(errors="replace")
+        wide = [float(w) for w in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide", log)]
+        assert all(w < 10 for w in wide), (tex_log.name, wide)
