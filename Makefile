@@ -26,7 +26,13 @@ pdf: install
 	$(PY) tools/pdf.py
 	$(JB) build . -n -W --keep-going
 
-test: install
+# npm tools of the site gates (axe-core, vnu-jar), pinned by package-lock.json. --ignore-scripts:
+# vnu-jar's postinstall would download a Java runtime; the tests use Debian's java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+test: install node_modules/.installed
 	$(PY) -m pytest
 
 fast: install

@@ -17,7 +17,7 @@
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.search import WordCollector
+from sphinx.search import IndexBuilder
 
 WALLCLOCK_CLASS = "wallclock"
 
@@ -35,18 +35,24 @@ def _normalise_body_only_scripts():
     StandaloneHTMLBuilder.add_js_file = add_js_file
 
 
+def _is_wallclock(node):
+    return isinstance(node, nodes.Element) and WALLCLOCK_CLASS in node.get("classes", [])
+
+
 def _skip_wallclock_in_search_index():
-    original = WordCollector.dispatch_visit
+    original = IndexBuilder.feed
     if getattr(original, "_nn_site_patched", False):
         return
 
-    def dispatch_visit(self, node):
-        if isinstance(node, nodes.Element) and WALLCLOCK_CLASS in node.get("classes", []):
-            raise nodes.SkipNode
-        return original(self, node)
+    def feed(self, docname, filename, title, doctree):
+        if any(True for _ in doctree.findall(_is_wallclock)):
+            doctree = doctree.deepcopy()  # the page itself keeps its values
+            for node in list(doctree.findall(_is_wallclock)):
+                node.parent.remove(node)
+        return original(self, docname, filename, title, doctree)
 
-    dispatch_visit._nn_site_patched = True
-    WordCollector.dispatch_visit = dispatch_visit
+    feed._nn_site_patched = True
+    IndexBuilder.feed = feed
 
 
 def setup(app):

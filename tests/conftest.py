@@ -61,3 +61,33 @@ def built_book():
         capture_output=True, text=True, timeout=1800,
     )
     return result
+
+
+@pytest.fixture(scope="session")
+def built_site(built_book):
+    """The HTML folder of `built_book`; a failed build fails every gate that needs the site."""
+    log = built_book.stdout + built_book.stderr
+    assert built_book.returncode == 0, f"the book did not build:\n{log[-5000:]}"
+    return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def gate_tools():
+    """Chromium, Java and the npm tools (`make node_modules/.installed`) of the site gates."""
+    import shutil
+
+    from sitegates import AXE_JS, CHROMIUM, VNU_JAR
+
+    missing = [str(p) for p in (CHROMIUM, AXE_JS, VNU_JAR) if not p.is_file()]
+    missing += [] if shutil.which("java") else ["java"]
+    if missing:
+        pytest.skip(f"site gate tools missing (`make node_modules/.installed`): {missing}")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site, gate_tools):
+    """`_build/html` served by `python -m http.server` on 127.0.0.1 (stopped at the end)."""
+    from sitegates import serve
+
+    with serve(built_site) as url:
+        yield url

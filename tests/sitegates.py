@@ -1,0 +1,425 @@
+"""The site's quality gates as plain functions; each returns a list of readable problems.
+
+The tests (``test_browser.py``, ``test_a11y.py``, ``test_links.py``, ``test_html.py``,
+``test_reproducible.py``) run them on the real book and assert an empty list; ``test_gates.py``
+runs them on small broken fixture books (``tests/fixtures/``) and asserts that each defect is
+reported. Every problem names the page, the element and the message.
+"""
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+ALLOWED_HOST = "127.0.0.1"
+# TeX delimiters and commands that MathJax left (or was never asked to typeset) in the text
+RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\$[^\s$][^$\n]*\$|\\[a-zA-Z]+\{")
+WALLCLOCK_OPEN = re.compile(
+    rb"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bclass=\"(?:[^\"]*\s)?wallclock(?:\s[^\"]*)?\"[^>]*>"
+)
+
+WALLCLOCK_MD = re.compile(rb"\[[^\]\n]*\]\{\.wallclock\}")
+
+# --------------------------------------------------------------------------- building / serving
+
+
+def build_env():
+    """The environment of `make book`: reproducible timestamps and hashes, quiet TensorFlow."""
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True)
+        env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "0"
+    env["PYTHONHASHSEED"] = "0"
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    return env
+
+
+def jupyter_book_build(source, output, strict=True, timeout=1800):
+    """``jupyter-book build source --path-output output`` (``-n -W --keep-going`` if strict)."""
+    jb = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jb), "build", str(source), "--path-output", str(output)]
+    if strict:
+        cmd += ["-n", "-W", "--keep-going"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=build_env())
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((ALLOWED_HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(directory):
+    """Serve ``directory`` with ``python -m http.server`` on 127.0.0.1; yield the base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", ALLOWED_HOST,
+         "--directory", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://{ALLOWED_HOST}:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"http.server for {directory} exited") from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"http.server for {directory} did not answer on {base}")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def http_status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@contextlib.contextmanager
+def browser():
+    """Debian's Chromium driven by Playwright (never ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def keep_local(page_or_context):
+    """Abort every request to another host before it leaves the machine (it is still reported)."""
+    def handle(route):
+        if urlparse(route.request.url).hostname == ALLOWED_HOST:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    page_or_context.route("**/*", handle)
+
+
+# Loads every image (also ``loading="lazy"`` ones below the fold), waits for MathJax, then
+# reports images, math and the visible text of the article without code blocks.
+PAGE_PROBE = """
+async () => {
+  const images = Array.from(document.images);
+  await Promise.all(images.map(img => {
+    img.loading = 'eager';
+    if (img.complete) return Promise.resolve();
+    return new Promise(res => {
+      img.addEventListener('load', res, {once: true});
+      img.addEventListener('error', res, {once: true});
+      setTimeout(res, 10000);
+    });
+  }));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const article = document.querySelector('article') || document.body;
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+  const untypeset = Array.from(article.querySelectorAll('.math'))
+    .filter(e => !e.querySelector('mjx-container'))
+    .map(e => e.textContent.trim().slice(0, 80));
+  return {
+    images: images.map(img => ({
+      src: img.getAttribute('src'), naturalWidth: img.naturalWidth,
+      alt: img.getAttribute('alt'),
+    })),
+    mathjax: !!(window.MathJax && MathJax.version),
+    nMath: article.querySelectorAll('.math').length,
+    nTypeset: article.querySelectorAll('mjx-container').length,
+    untypeset: untypeset,
+    text: clone.textContent,
+    prev: (document.querySelector('a.left-prev') || {}).href || null,
+    next: (document.querySelector('a.right-next') || {}).href || null,
+  };
+}
+"""
+
+
+def check_page(context, url, name, screenshot=None):
+    """Load one page; return (problems, probe) -- console/page errors, requests, images, math."""
+    problems = []
+    page = context.new_page()
+    foreign = []
+
+    def on_request(request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return
+        if parsed.hostname != ALLOWED_HOST:
+            foreign.append(request.url)
+            problems.append(f"{name}: request to another host: {request.url}")
+
+    page.on("request", on_request)
+    page.on("console", lambda msg: msg.type == "error" and problems.append(
+        f"{name}: console error: {msg.text} ({msg.location.get('url', '')}"
+        f":{msg.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda exc: problems.append(f"{name}: page error: {exc}"))
+    page.on("requestfailed", lambda req: req.url not in foreign and problems.append(
+        f"{name}: request failed: {req.url} ({req.failure})"))
+    page.on("response", lambda resp: resp.status >= 400 and problems.append(
+        f"{name}: HTTP {resp.status} for {resp.url}"))
+    try:
+        response = page.goto(url, wait_until="load", timeout=60000)
+        if response is None or response.status != 200:
+            problems.append(f"{name}: page did not load: {response and response.status}")
+        probe = page.evaluate(PAGE_PROBE)
+        page.wait_for_load_state("networkidle", timeout=30000)
+        for img in probe["images"]:
+            if img["naturalWidth"] == 0:
+                problems.append(f"{name}: <img src={img['src']!r}> did not load (naturalWidth 0)")
+            if not (img["alt"] or "").strip():
+                problems.append(f"{name}: <img src={img['src']!r}> has no alt text")
+        if probe["nMath"] and not probe["mathjax"]:
+            problems.append(f"{name}: {probe['nMath']} math elements but MathJax is not loaded")
+        for snippet in probe["untypeset"]:
+            problems.append(f"{name}: math not typeset by MathJax: {snippet!r}")
+        for match in RAW_TEX.finditer(probe["text"]):
+            context_text = probe["text"][max(0, match.start() - 40):match.end() + 40]
+            problems.append(f"{name}: raw TeX {match.group()!r} in the text: "
+                            f"{' '.join(context_text.split())!r}")
+        if screenshot is not None:
+            Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        page.close()
+    return problems, probe
+
+
+def check_pages(base_url, names, screenshot_dir=None):
+    """``check_page`` for every page name (``chapters/02-mlp``) plus the prev/next chain."""
+    problems, probes = [], {}
+    with browser() as b:
+        context = b.new_context(viewport={"width": 1200, "height": 900}, locale="de-DE")
+        keep_local(context)
+        for name in names:
+            shot = None if screenshot_dir is None else (
+                Path(screenshot_dir) / (name.replace("/", "__") + ".png"))
+            page_problems, probes[name] = check_page(context, urljoin(base_url, name + ".html"),
+                                                     name, shot)
+            problems += page_problems
+        context.close()
+    problems += check_prev_next(base_url, names, probes)
+    return problems
+
+
+def check_prev_next(base_url, names, probes):
+    """Every prev/next link answers 200, and the chain follows the table of contents."""
+    problems = []
+    urls = [urljoin(base_url, n + ".html") for n in names]
+    for i, name in enumerate(names):
+        for kind, target, expected in (
+            ("prev", probes[name]["prev"], urls[i - 1] if i > 0 else None),
+            ("next", probes[name]["next"], urls[i + 1] if i + 1 < len(names) else None),
+        ):
+            if target is not None:
+                status = http_status(target)
+                if status != 200:
+                    problems.append(f"{name}: {kind} link {target} answers HTTP {status}")
+            if target != expected:
+                problems.append(f"{name}: {kind} link is {target}, the table of contents "
+                                f"says {expected}")
+    return problems
+
+
+def search_hits(base_url, word):
+    """The result links of the site's own search page for ``word``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with browser() as b:
+        page = b.new_page()
+        keep_local(page)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(urljoin(base_url, f"search.html?q={word}"), wait_until="load")
+        # Sphinx's searchtools fills ``#search-results ul.search`` with one <li> per hit
+        try:
+            page.wait_for_function(
+                "() => document.querySelectorAll('#search-results ul.search li').length > 0",
+                timeout=30000)
+        except PlaywrightTimeout:
+            pass  # no hits: the caller's assertion shows the empty list
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a",
+                                          "els => els.map(e => e.getAttribute('href'))")
+        page.close()
+    if errors:
+        raise AssertionError(f"search.html: page errors {errors}")
+    return hrefs
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+def axe_violations(base_url, names, selector="main"):
+    """axe-core (npm) on ``selector`` of every page: one readable line per violating node."""
+    problems = []
+    with browser() as b:
+        page = b.new_page(viewport={"width": 1200, "height": 900})
+        keep_local(page)
+        for name in names:
+            page.goto(urljoin(base_url, name + ".html"), wait_until="load")
+            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.add_script_tag(path=str(AXE_JS))
+            result = page.evaluate(
+                "sel => axe.run(document.querySelector(sel), {resultTypes: ['violations']})",
+                selector)
+            for v in result["violations"]:
+                for node in v["nodes"]:
+                    target = " ".join(map(str, node["target"]))
+                    problems.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} -- "
+                                    f"{target}: {node['html'][:160]}")
+        page.close()
+    return problems
+
+
+# --------------------------------------------------------------------------- linkchecker
+
+LINKCHECKERRC = """\
+[filtering]
+checkextern=0
+[AnchorCheck]
+"""
+
+
+def linkchecker_problems(start_url, workdir):
+    """linkchecker (anchors on, external URLs only syntax-checked): errors and warnings."""
+    rc = Path(workdir) / "linkcheckerrc"
+    rc.write_text(LINKCHECKERRC, encoding="utf-8")
+    exe = Path(sys.executable).parent / "linkchecker"
+    result = subprocess.run(
+        [str(exe), "-f", str(rc), "--no-status", "--no-robots", "-o", "csv", start_url],
+        capture_output=True, text=True, timeout=900,
+    )
+    # comment lines start with "# "; a row may start with "#" (a same-page anchor such as "#x")
+    rows = [line for line in result.stdout.splitlines() if not line.startswith("# ")]
+    problems = []
+    for row in csv.DictReader(io.StringIO("\n".join(rows)), delimiter=";"):
+        if row["valid"] != "True" or row["warningstring"]:
+            problems.append(
+                f"{row['parentname']} line {row['line']}: link {row['urlname']!r}: "
+                f"{row['result']} {row['warningstring']}".strip())
+    if result.returncode not in (0, 1) or (result.returncode == 1 and not problems):
+        problems.append(f"linkchecker exited {result.returncode}: {result.stderr[-2000:]}")
+    return problems
+
+
+# --------------------------------------------------------------------------- Nu HTML checker
+
+
+def vnu_errors(files, filterpattern=None):
+    """The Nu HTML checker (``vnu.jar`` from npm) with ``--errors-only`` on ``files``."""
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("java is not installed (Debian: default-jre-headless)")
+    cmd = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--exit-zero-always"]
+    if filterpattern:
+        cmd += ["--filterpattern", filterpattern]
+    result = subprocess.run(cmd + [str(f) for f in files], capture_output=True, text=True,
+                            timeout=600)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [f"{Path(urlparse(m.get('url', '')).path).name} line {m.get('lastLine', '?')}: "
+            f"{m['type']}: {m['message']} -- {m.get('extract', '').strip()[:120]!r}"
+            for m in messages]
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+def mask_wallclock(data):
+    """Replace the content of every element with class ``wallclock`` by ``WALLCLOCK``."""
+    out, pos = [], 0
+    for m in WALLCLOCK_OPEN.finditer(data):
+        if m.start() < pos:  # nested inside an element already masked
+            continue
+        tag = m.group("tag")
+        opener = re.compile(rb"<" + tag + rb"\b|</" + tag + rb"\s*>", re.IGNORECASE)
+        depth, end = 1, None
+        for t in opener.finditer(data, m.end()):
+            depth += -1 if t.group().startswith(b"</") else 1
+            if depth == 0:
+                end = t.start()
+                break
+        if end is None:
+            raise ValueError(f"unclosed <{tag.decode()} class=wallclock> at byte {m.start()}")
+        out += [data[pos:m.end()], b"WALLCLOCK"]
+        pos = end
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def compare_trees(a, b):
+    """Byte-compare two built sites; only ``wallclock`` element contents may differ."""
+    a, b = Path(a), Path(b)
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    problems = [f"only in the first build: {p}" for p in sorted(files_a - files_b)]
+    problems += [f"only in the second build: {p}" for p in sorted(files_b - files_a)]
+    for rel in sorted(files_a & files_b):
+        da, db = (a / rel).read_bytes(), (b / rel).read_bytes()
+        if da == db:
+            continue
+        if rel.suffix == ".html" and mask_wallclock(da) == mask_wallclock(db):
+            continue
+        if rel.suffix == ".ipynb" and mask_wallclock_md(da) == mask_wallclock_md(db):
+            continue
+        problems.append(f"{rel}: differs: {first_difference(da, db)}")
+    return problems
+
+
+def mask_wallclock_md(data):
+    """In a notebook (the ``.ipynb`` download): mask the glued markdown ``[...]{.wallclock}``."""
+    return WALLCLOCK_MD.sub(rb"[WALLCLOCK]{.wallclock}", data)
+
+
+def first_difference(da, db):
+    if _is_text(da) and _is_text(db):
+        la, lb = da.decode().splitlines(), db.decode().splitlines()
+        for i, (x, y) in enumerate(zip(la, lb, strict=False)):
+            if x != y:
+                return f"line {i + 1}: {x.strip()[:150]!r} != {y.strip()[:150]!r}"
+        return f"{len(la)} vs {len(lb)} lines"
+    return f"binary, {len(da)} vs {len(db)} bytes"
+
+
+def _is_text(data):
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
