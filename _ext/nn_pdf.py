@@ -10,9 +10,13 @@ re-renders every page, so the links follow the PDFs.
 
 import hashlib
 import json
+import posixpath
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -82,7 +86,33 @@ def _copy(app, exception):
         shutil.copy2(_pdf_dir(app) / name, target / name)
 
 
+class DocTitlesInHandouts(SphinxPostTransform):
+    """LaTeX: a {doc} reference to a chapter outside the document (a handout) keeps the
+    chapter's title as its text instead of the bare file name."""
+
+    default_priority = 5  # before Sphinx's ReferencesResolver (10)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        titles = self.env.titles
+        for node in self.document.findall(addnodes.pending_xref):
+            if node.get("refdomain") != "std" or node.get("reftype") != "doc":
+                continue
+            if node.get("refexplicit"):
+                continue
+            target = node["reftarget"]
+            if target.startswith("/"):
+                target = target.lstrip("/")
+            else:
+                target = posixpath.join(posixpath.dirname(node["refdoc"]), target)
+            title = titles.get(posixpath.normpath(target))
+            if title is not None:
+                text = title.astext()
+                node.children = [nodes.inline(text, text, classes=["xref", "std", "std-doc"])]
+
+
 def setup(app):
+    app.add_post_transform(DocTitlesInHandouts)
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _buttons, priority=510)
