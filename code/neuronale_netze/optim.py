@@ -62,7 +62,7 @@ def _step_size(lr, k):
 
 def _check_step(W, k, a):
     """Bricht mit :class:`DivergenceError` ab, wenn ``W[k]`` nicht endlich ist."""
-    if not np.all(np.isfinite(W[k])):
+    if not np.isfinite(W[k]).all():
         raise DivergenceError(k, a, W[:k].copy())
 
 
