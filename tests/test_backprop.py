@@ -295,3 +295,28 @@ def test_train_starts_rejects_bad_input():
         backprop.train_starts(X, y, 1, np.ones((2, 4)), lr=-0.1, n_iter=3)
     with pytest.raises(ValueError, match="^Ws must"):
         backprop.train_starts(X, y, 2, np.ones((2, 4)), lr=0.1, n_iter=3)
+
+
+# --- the selectable r'(0) of loss_gradient (the "free choice" of chapter 1.4) ---------------
+
+@pytest.mark.parametrize("c", [0.0, 1.0])
+@pytest.mark.parametrize("w", SMOOTH)
+def test_loss_gradient_any_choice_equals_finite_differences_away_from_kinks(w, c):
+    assert np.min(np.abs(w[0] * X[:, 0] + w[1])) > 1e-3
+    fd = central_difference(lambda v: model.loss(v, X, y), w)
+    np.testing.assert_allclose(backprop.loss_gradient(w, X, y, c), fd, rtol=1e-7, atol=1e-9)
+
+
+def test_loss_gradient_at_a_kink_depends_linearly_on_the_choice():
+    w = np.array([1.0, -0.5, 1.0, 0.0])  # u_5 = x_5 - 0.5 = 0 exactly
+    g0, g1 = (backprop.loss_gradient(w, X, y, c) for c in (0.0, 1.0))
+    e5 = 2 / len(y) * (0 * w[2] + w[3] - y[5])
+    np.testing.assert_allclose(g1 - g0, [e5 * w[2] * X[5, 0], e5 * w[2], 0, 0], atol=1e-15)
+    np.testing.assert_allclose(backprop.loss_gradient(w, X, y, 0.5), (g0 + g1) / 2,
+                               rtol=1e-14)
+
+
+@pytest.mark.parametrize("c", [-0.1, 1.5])
+def test_loss_gradient_bad_choice(c):
+    with pytest.raises(ValueError, match=r"^relu_grad_at_zero must lie in \[0, 1\]"):
+        backprop.loss_gradient(np.ones(4), X, y, c)

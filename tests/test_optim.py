@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from neuronale_netze import data, model, optim
+from neuronale_netze import backprop, data, model, optim
 
 X, y = data.model_problem()
 N = len(y)
@@ -16,7 +16,7 @@ def batch_grad(w, idx):
 
 
 def fast_batch_grad(w, idx):
-    return optim.loss_subgradient(w, X[idx], y[idx])
+    return backprop.loss_gradient(w, X[idx], y[idx])
 
 
 def central_difference(f, w, h=1e-6):
@@ -272,49 +272,6 @@ def test_large_but_finite_iterates_are_no_divergence():
     assert W[-1, 0] == 2.0**1000
 
 
-# --- the hand-written subgradient -----------------------------------------------------------
-
-POINTS = [np.ones(4), np.array([0.3, -0.2, 1.1, 0.4]), np.array([-0.8, 0.9, 1.2, -0.1]),
-          *np.random.default_rng(12).normal(size=(5, 4))]
-KINKS = [np.zeros(4), np.array([0, 0, 0, 0.5]), np.array([1.0, -0.5, 1.0, 0.0]),
-         np.array([2.0, -1.0, -0.7, 0.3]), np.array([1.0, 0.0, 1.0, 0.0])]
-
-
-@pytest.mark.parametrize("w", POINTS + KINKS)
-def test_subgradient_with_one_half_is_autograds(w):
-    np.testing.assert_allclose(optim.loss_subgradient(w, X, y), model.loss_grad(w, X, y),
-                               rtol=1e-13, atol=1e-15)
-
-
-@pytest.mark.parametrize("c", [0.0, 0.5, 1.0])
-@pytest.mark.parametrize("w", POINTS)
-def test_subgradient_equals_finite_differences_away_from_kinks(w, c):
-    assert np.min(np.abs(w[0] * X[:, 0] + w[1])) > 1e-3
-    fd = central_difference(lambda v: model.loss(v, X, y), w)
-    np.testing.assert_allclose(optim.loss_subgradient(w, X, y, c), fd, rtol=1e-7, atol=1e-9)
-
-
-def test_subgradient_at_a_kink_depends_linearly_on_the_choice():
-    w = np.array([1.0, -0.5, 1.0, 0.0])  # u_5 = x_5 - 0.5 = 0 exactly
-    g0, g1 = (optim.loss_subgradient(w, X, y, c) for c in (0.0, 1.0))
-    e5 = 2 / N * (0 * w[2] + w[3] - y[5])
-    np.testing.assert_allclose(g1 - g0, [e5 * w[2] * X[5, 0], e5 * w[2], 0, 0], atol=1e-15)
-    np.testing.assert_allclose(optim.loss_subgradient(w, X, y, 0.5), (g0 + g1) / 2, rtol=1e-14)
-
-
-@pytest.mark.parametrize("c", [-0.1, 1.5])
-def test_subgradient_bad_choice(c):
-    with pytest.raises(ValueError, match=r"^relu_grad_at_zero must lie in \[0, 1\]"):
-        optim.loss_subgradient(np.ones(4), X, y, c)
-
-
-def test_subgradient_bad_shapes():
-    with pytest.raises(ValueError, match="^w must have shape"):
-        optim.loss_subgradient(np.ones(3), X, y)
-    with pytest.raises(ValueError, match="^y must have shape"):
-        optim.loss_subgradient(np.ones(4), X, y[:-1])
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 def test_loss_history_matches_loss_row_by_row():
@@ -357,7 +314,7 @@ def test_gd_from_zeros_only_w4_moves_and_loss_tends_to_variance():
 def test_constant_fit_is_a_saddle_for_every_choice_of_relu_derivative():
     w_c = np.array([0.0, 0.0, 0.0, 0.5])
     for c in (0.0, 0.5, 1.0):
-        np.testing.assert_allclose(optim.loss_subgradient(w_c, X, y, c), 0, atol=1e-16)
+        np.testing.assert_allclose(backprop.loss_gradient(w_c, X, y, c), 0, atol=1e-16)
     eps = np.array([1e-3, 0.01, 0.1, 0.3])
     down = [model.loss(w_c + e * np.array([1, 0, 1, 0]), X, y) for e in eps]
     up = [model.loss(w_c + e * np.array([0, 0, 0, 1]), X, y) for e in eps]
@@ -374,7 +331,7 @@ def test_gd_from_ones_reaches_a_good_fit():
 
 @pytest.mark.parametrize("w0", [np.zeros(4), np.ones(4)])
 def test_choice_of_relu_derivative_does_not_matter_from_zeros_and_ones(w0):
-    runs = [optim.gradient_descent(lambda w, c=c: optim.loss_subgradient(w, X, y, c), w0,
+    runs = [optim.gradient_descent(lambda w, c=c: backprop.loss_gradient(w, X, y, c), w0,
                                    lr=0.1, n_iter=200) for c in (0.0, 0.5, 1.0)]
     np.testing.assert_array_equal(runs[0], runs[1])
     np.testing.assert_array_equal(runs[2], runs[1])

@@ -12,13 +12,19 @@ from . import model, optim
 from ._checks import check_samples, check_weights
 
 
-def relu_grad(u):
-    """r'(u) der ReLU: 0 für u < 0, 1/2 für u = 0, 1 für u > 0."""
-    return np.heaviside(u, 0.5)
+def relu_grad(u, at_zero=0.5):
+    """r'(u) der ReLU: 0 für u < 0, ``at_zero`` für u = 0, 1 für u > 0."""
+    return np.heaviside(u, at_zero)
 
 
-def loss_gradient(w, X, y):
-    """Gradient des Loss l(w) des Modellproblems, von Hand."""
+def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
+    """(Sub-)Gradient des Loss l(w) des Modellproblems, von Hand.
+
+    r'(0) ist wählbar in [0, 1]; mit 1/2 ist es der Gradient von autograd.
+    """
+    c = relu_grad_at_zero
+    if not 0.0 <= c <= 1.0:
+        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {c!r}")
     check_weights(w, 4)
     check_samples(X, y)
     x = X[:, 0]
@@ -28,7 +34,7 @@ def loss_gradient(w, X, y):
     e = w[2] * v + w[3] - y   # de/dw3 = v, de/dw4 = 1, de/dv = w3
     # rückwärts: l = mean(e²), also dl/de_i = 2 e_i / N
     de = 2.0 * e / len(e)
-    du = de * w[2] * relu_grad(u)
+    du = de * w[2] * relu_grad(u, c)
     return np.array([du @ x, du.sum(), de @ v, de.sum()])
 
 

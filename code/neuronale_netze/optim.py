@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import check_samples, check_weights
+from ._checks import check_samples
 
 
 class DivergenceError(ArithmeticError):
@@ -155,26 +155,6 @@ def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1,
 
 
 # --- Werkzeuge für das Modellproblem -----------------------------------------------------------
-
-
-def loss_subgradient(w, X, y, relu_grad_at_zero=0.5):
-    """(Sub-)Gradient von l(w), von Hand, mit wählbarem r'(0) ∈ [0, 1].
-
-    Mit ``relu_grad_at_zero = 0.5`` ist das der Gradient von autograd
-    (``model.loss_grad``).
-    """
-    c = relu_grad_at_zero
-    if not 0.0 <= c <= 1.0:
-        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {c!r}")
-    check_weights(w, 4)
-    check_samples(X, y)
-    x = X[:, 0]
-    u = w[0] * x + w[1]
-    v = np.maximum(0.0, u)
-    d = (u > 0) + c * (u == 0)  # r'(u), mit r'(0) = c
-    e = (2 / len(y)) * (v * w[2] + w[3] - y)  # ∂l/∂g an den Stichproben
-    ed = e * d * w[2]
-    return np.array([ed @ x, ed.sum(), e @ v, e.sum()])
 
 
 def loss_history(W, X, y):
