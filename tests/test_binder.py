@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, toc_files
+from conftest import IN_CI, ROOT, toc_files
 
 BINDER = ROOT / "binder"
 # in requirements.txt, but not needed to run the chapters
@@ -226,6 +226,12 @@ def isolated_env(base, venv):
 def binder_venv(tmp_path_factory):
     """A fresh venv from binder/: pip install -r binder/requirements.txt, then postBuild."""
     base = tmp_path_factory.mktemp("binder")
+    if os.environ.get("NN_BINDER_VENV"):
+        # developers only: reuse a venv built by an earlier run (never in CI)
+        assert not IN_CI, "NN_BINDER_VENV is for local iteration; CI builds the venv"
+        venv = Path(os.environ["NN_BINDER_VENV"])
+        yield base, venv, isolated_env(base, venv)
+        return
     venv = base / "venv"
     env = isolated_env(base, venv)
     # pip's cache (warm after the first run) lives in the real home, not in the isolated one
@@ -379,7 +385,7 @@ STATE = """() => {
 }"""
 
 
-def run_all_in_browser(browser, url, token, name):
+def run_all_in_browser(browser, url, token, name, run_all=True):
     """Open the launch path, check it is a notebook, Run All, return the final cell state."""
     import jupytext
 
@@ -390,16 +396,20 @@ def run_all_in_browser(browser, url, token, name):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(f"{url}lab/tree/{name}.md?token={token}")
+        # `reset`: a fresh workspace, as on a new Binder (else the notebooks of the earlier
+        # tests are restored into the same window)
+        page.goto(f"{url}lab/tree/{name}.md?reset&token={token}")
         main = page.locator("#jp-main-dock-panel")
-        main.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=120_000)
+        main.locator(".jp-NotebookPanel, .jp-FileEditor").first.wait_for(timeout=120_000)
+        assert main.locator(".jp-FileEditor").count() == 0, "opened as a text file"
         page.wait_for_function(
             "n => document.querySelectorAll("
             "'#jp-main-dock-panel .jp-NotebookPanel .jp-Cell').length === n",
             arg=n_cells, timeout=60_000)
-        assert main.locator(".jp-FileEditor").count() == 0, "opened as a text file"
         # the kernel must exist and be idle, else Run All may be lost
         page.get_by_text("Python 3 (ipykernel) | Idle").first.wait_for(timeout=120_000)
+        if not run_all:
+            return {"prompts": [], "bad": [], "pageerrors": errors}
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
         page.wait_for_function(
@@ -416,13 +426,36 @@ def run_all_in_browser(browser, url, token, name):
         return state
     finally:
         page.close()
+        shut_down_sessions(url, token)
+
+
+def shut_down_sessions(url, token):
+    """End the kernels the page started (JupyterLab keeps them after the tab closes)."""
+    with urllib.request.urlopen(f"{url}api/sessions?token={token}", timeout=10) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{url}api/sessions/{session['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
+# Run All in the browser for this chapter (every chapter runs headless above, and in the book
+# build with the chapter folder as working directory, the one JupyterLab uses); every other
+# chapter is opened at its launch path and must be a notebook with a running kernel.
+RUN_ALL_IN_BROWSER = "chapters/03-modellproblem"
+
+
+def test_the_browser_run_all_chapter_is_in_the_toc():
+    assert RUN_ALL_IN_BROWSER in notebook_chapters()
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", notebook_chapters())
 def test_binder_launch_path_opens_a_runnable_notebook(binder_lab, browser, name):
     url, token = binder_lab
-    state = run_all_in_browser(browser, url, token, name)
+    run_all = name == RUN_ALL_IN_BROWSER
+    state = run_all_in_browser(browser, url, token, name, run_all=run_all)
     assert state["bad"] == [], state["bad"]
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in state["prompts"]), state["prompts"]
+    assert len(state["prompts"]) > 0 or not run_all
     assert state["pageerrors"] == []
