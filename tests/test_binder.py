@@ -36,7 +36,7 @@ from conftest import IN_CI, ROOT, toc_files
 
 BINDER = ROOT / "binder"
 # in requirements.txt, but not needed to run the chapters
-TEST_ONLY = {"pytest", "ruff", "playwright", "check-jsonschema"}
+TEST_ONLY = {"pytest", "ruff", "playwright", "check-jsonschema", "linkchecker"}
 TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 CHROMIUM = Path("/usr/bin/chromium")
 # environment of the test process that Binder would not have (the Makefile exports them)
@@ -89,7 +89,8 @@ def test_binder_pins_are_the_pins_of_requirements_txt():
     assert TEST_ONLY <= set(root_pins), "TEST_ONLY names a package requirements.txt lacks"
     assert binder_pins.pop("torch") == root_pins["torch"] + "+cpu"
     expected = {k: v for k, v in root_pins.items() if k not in TEST_ONLY | {"torch"}}
-    assert binder_pins == expected
+    assert binder_pins == expected, (
+        "binder/requirements.txt must pin exactly what requirements.txt pins, except TEST_ONLY")
     # the only non-pin lines: the CPU index (binder) and the package itself (root)
     assert binder_other == [TORCH_INDEX]
     assert root_other == ["-e ./code"]
