@@ -215,8 +215,15 @@ def check_page(context, url, name, screenshot=None):
             problems.append(f"{name}: raw TeX {match.group()!r} in the text: "
                             f"{' '.join(context_text.split())!r}")
         if screenshot is not None:
+            # lay the page out at its full height first: a full-page capture of a 900 px
+            # viewport clips the theme's sticky sidebars
+            size = page.viewport_size
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            page.set_viewport_size({"width": size["width"], "height": height})
+            page.wait_for_timeout(500)
             Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
+            page.set_viewport_size(size)
     finally:
         page.close()
     return problems, probe
