@@ -125,6 +125,7 @@ def test_launch_buttons_config():
     assert "nn_ipynb" in config["sphinx"]["local_extensions"]
 
 
+@pytest.mark.slow  # ~3 s (check-jsonschema / jupytext start-up)
 def test_github_workflows_are_valid():
     workflows = sorted((ROOT / ".github/workflows").glob("*.yml"))
     assert {w.name for w in workflows} >= {"ci.yml", "pages.yml"}
@@ -140,6 +141,7 @@ def test_github_workflows_are_valid():
             assert re.search(rf"^{target}:", makefile, re.M), f"{workflow.name}: make {target}"
 
 
+@pytest.mark.slow  # ~3 s (check-jsonschema / jupytext start-up)
 def test_workflow_schema_check_rejects_a_broken_workflow(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    stepz: []\n")
@@ -150,6 +152,7 @@ def test_workflow_schema_check_rejects_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and "stepz" in result.stdout
 
 
+@pytest.mark.slow  # ~3 s (check-jsonschema / jupytext start-up)
 def test_clean_notebook_has_the_chapter_cells_and_no_outputs():
     sys.path.insert(0, str(ROOT / "_ext"))
     try:
