@@ -49,17 +49,30 @@ def toc_files():
     return files
 
 
+PDF_TOOLS = ("latexmk", "xelatex", "pdftotext", "pdffonts", "pdfimages")
+
+
 @pytest.fixture(scope="session")
 def built_book():
-    """Build the whole book once per test session, exactly like `make book`; return the log."""
+    """Build what is published, once per test session: first the PDFs (book and handouts,
+    `tools/pdf.py`, as `make pdf` does), then the site with `-n -W --keep-going`, which links
+    them. Returns the site build's CompletedProcess; ``.pdf`` is the PDF build's (``None`` when
+    TeX Live is missing, which the PDF tests turn into a skip, i.e. a failure in CI).
+    """
+    import shutil
     import subprocess
     import sys
 
+    pdf = None
+    if all(shutil.which(tool) for tool in PDF_TOOLS):
+        pdf = subprocess.run([sys.executable, str(ROOT / "tools" / "pdf.py")],
+                             capture_output=True, text=True, timeout=3600)
     jb = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
         [str(jb), "build", str(ROOT), "-n", "-W", "--keep-going"],
         capture_output=True, text=True, timeout=1800,
     )
+    result.pdf = pdf
     return result
 
 

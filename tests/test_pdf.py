@@ -1,26 +1,22 @@
 """The PDFs of `make pdf`: the book and one handout per toc entry (tools/pdf.py, _ext/nn_pdf.py)."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT
+from conftest import PDF_TOOLS, ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "_ext"))
 import nn_pdf  # noqa: E402
 import pdf  # noqa: E402
 
-# NN_PDF_BUILD_DIR: build somewhere else than _build (e.g. a private folder while developing)
-BUILD_DIR = Path(os.environ.get("NN_PDF_BUILD_DIR", ROOT / "_build")).resolve()
-PDF_DIR = BUILD_DIR / "pdf"
+PDF_DIR = ROOT / "_build" / "pdf"
 UMLAUT_WORD = re.compile(r"\b\w*[äöüÄÖÜß]\w*\b")
 
 
@@ -100,17 +96,15 @@ def _run(*cmd):
 
 
 @pytest.fixture(scope="module")
-def built_pdfs():
-    missing = [t for t in ("latexmk", "xelatex", "pdftotext", "pdffonts", "pdfimages")
-               if shutil.which(t) is None]
+def built_pdfs(built_book):
+    """The PDFs of the session build (tests/conftest.py: PDFs first, then the linking site)."""
+    missing = [t for t in PDF_TOOLS if shutil.which(t) is None]
     if missing:
         pytest.skip(f"TeX Live/poppler not installed ({missing}); see README 'PDF'")
-    docs = pdf.toc_docs()
-    cmd = [sys.executable, str(ROOT / "tools" / "pdf.py"), "--build-dir", str(BUILD_DIR)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    result = built_book.pdf
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
     manifest = json.loads((PDF_DIR / "manifest.json").read_text(encoding="utf-8"))
-    manifest["docs"] = docs  # the table of contents the PDFs were built from
+    manifest["docs"] = pdf.toc_docs()  # the table of contents the PDFs were built from
     return manifest
 
 
@@ -176,7 +170,22 @@ def test_page_counts_plausible(built_pdfs):
 
 @pytest.mark.slow
 def test_no_code_line_runs_off_the_page(built_pdfs):
-    for tex_log in (BUILD_DIR / "latex").glob("neuronale-netze*.log"):
+    for tex_log in (ROOT / "_build" / "latex").glob("neuronale-netze*.log"):
         log = tex_log.read_text(errors="replace")
         wide = [float(w) for w in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide", log)]
         assert all(w < 10 for w in wide), (tex_log.name, wide)
+
+
+@pytest.mark.slow
+def test_every_page_of_the_site_offers_its_handout_and_the_book(built_pdfs, built_book):
+    html = ROOT / "_build" / "html"
+    assert built_book.returncode == 0
+    for doc, handout in built_pdfs["handouts"].items():
+        page = (html / f"{doc}.html").read_text(encoding="utf-8")
+        depth = doc.count("/")
+        prefix = "../" * depth
+        assert f'href="{prefix}pdf/{handout}"' in page, f"{doc}: no link to its handout"
+        assert f'href="{prefix}pdf/{built_pdfs["book"]}"' in page, f"{doc}: no book link"
+        assert (html / "pdf" / handout).stat().st_size > 10_000
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert f'href="pdf/{built_pdfs["book"]}"' in index
