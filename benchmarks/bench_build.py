@@ -22,28 +22,20 @@ import time
 from pathlib import Path
 
 import psutil
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 _spec = importlib.util.spec_from_file_location("nn_deps", ROOT / "_ext" / "nn_deps.py")
 nn_deps = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nn_deps)
+sys.path.insert(0, str(ROOT / "tools"))
+from booktoc import toc_docs  # noqa: E402
 
 TARGETS = {"cold": 1.5, "warm_s": 3.0, "prose_s": 5.0, "peak_gb": 2.0}
 
 
 def toc_chapters(root):
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    return [root / f"{name}.md" for name in files]
+    return [root / f"{name}.md" for name in toc_docs(root / "_toc.yml")]
 
 
 def import_statements(text):

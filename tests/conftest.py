@@ -5,11 +5,15 @@ by ``.ci/run``, so a skip can only mean a missing install step.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from booktoc import toc_docs  # noqa: E402
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -30,23 +34,20 @@ def root():
 
 def toc_files():
     """Every document the table of contents names (without suffix), root first."""
-    import yaml
+    return toc_docs(ROOT / "_toc.yml")
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
 
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-            for part in entry.get("parts", []):
-                walk(part.get("chapters"))
+def central_difference(f, w, h=1e-6):
+    """Central finite differences of the scalar function ``f`` at ``w``, one coordinate each."""
+    import numpy as np
 
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return files
+    w = np.asarray(w, dtype=float)
+    out = np.zeros_like(w)
+    for j in range(w.size):
+        e = np.zeros_like(w)
+        e[j] = h
+        out[j] = (f(w + e) - f(w - e)) / (2 * h)
+    return out
 
 
 PDF_TOOLS = ("latexmk", "xelatex", "pdftotext", "pdffonts", "pdfimages")

@@ -3,6 +3,7 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
+from conftest import central_difference
 from neuronale_netze import backprop, data, model, optim
 
 X, y = data.model_problem()
@@ -13,16 +14,6 @@ SMOOTH = [np.ones(4), np.array([0.3, 0.2, -1.1, 0.4]), np.array([-0.8, 0.9, 1.2,
 KINKS = [np.zeros(4), np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.3]),
          np.array([1.0, -0.5, 1.0, 0.0]), np.array([2.0, -1.2, -0.7, 0.4])]
 DEAD = np.array([0.3, -1.2, 0.8, 0.1])
-
-
-def central_difference(f, w, h=1e-6):
-    w = np.asarray(w, dtype=float)
-    out = np.zeros_like(w)
-    for j in range(w.size):
-        e = np.zeros_like(w)
-        e[j] = h
-        out[j] = (f(w + e) - f(w - e)) / (2 * h)
-    return out
 
 
 def assert_rel_close(a, b, rtol=1e-12):

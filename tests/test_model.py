@@ -2,20 +2,11 @@ import autograd
 import numpy as np
 import pytest
 
+from conftest import central_difference
 from neuronale_netze import data, model
 
 X, y = data.model_problem()
 RNG = np.random.default_rng(20260601)
-
-
-def central_difference(f, w, h=1e-6):
-    w = np.asarray(w, dtype=float)
-    out = np.zeros_like(w)
-    for j in range(w.size):
-        e = np.zeros_like(w)
-        e[j] = h
-        out[j] = (f(w + e) - f(w - e)) / (2 * h)
-    return out
 
 
 def test_relu_values_and_autograd_convention():

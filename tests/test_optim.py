@@ -19,15 +19,6 @@ def fast_batch_grad(w, idx):
     return backprop.loss_gradient(w, X[idx], y[idx])
 
 
-def central_difference(f, w, h=1e-6):
-    out = np.zeros_like(w)
-    for j in range(w.size):
-        e = np.zeros_like(w)
-        e[j] = h
-        out[j] = (f(w + e) - f(w - e)) / (2 * h)
-    return out
-
-
 # --- a convex quadratic with known minimiser -------------------------------------------------
 
 A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])

@@ -29,31 +29,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
+from booktoc import toc_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = "neuronale-netze"
 # Sphinx figure types (numfig) -> LaTeX counters of sphinx.sty
 COUNTERS = {"figure": "figure", "table": "table", "code-block": "literalblock",
             "displaymath": "equation"}
-
-
-def toc_docs(toc_path=ROOT / "_toc.yml"):
-    """Every document of the table of contents in reading order, root first."""
-    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                docs.append(str(Path(entry["file"]).with_suffix("")))
-            walk(entry.get("sections"))
-            for part in entry.get("parts", []):
-                walk(part.get("chapters"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return docs
 
 
 def handout_name(docname):
