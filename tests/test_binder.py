@@ -36,7 +36,8 @@ from conftest import IN_CI, ROOT, toc_files
 
 BINDER = ROOT / "binder"
 # in requirements.txt, but not needed to run the chapters
-TEST_ONLY = {"pytest", "ruff", "playwright", "check-jsonschema", "linkchecker"}
+TEST_ONLY = {"pytest", "ruff", "playwright", "check-jsonschema", "linkchecker", "psutil",
+             "pyyaml"}
 TORCH_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 CHROMIUM = Path("/usr/bin/chromium")
 # environment of the test process that Binder would not have (the Makefile exports them)
