@@ -364,8 +364,10 @@ def binder_lab(binder_venv):
                 shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: a Playwright sync session still open would make every later
+    # sync_playwright() in the session fail ("Sync API inside the asyncio loop")
     if not CHROMIUM.is_file():
         pytest.skip("Debian chromium (/usr/bin/chromium) is not installed")
     from playwright.sync_api import sync_playwright
