@@ -61,6 +61,8 @@ def _pre_execute(app, env, docnames):
     nb_config = env.mystnb_config
     if nb_config.execution_mode != "cache" or nb_config.execution_in_temp:
         return
+    if os.environ.get("NN_EXECUTE_SERIAL"):  # benchmarks/bench_build.py: the serial baseline
+        return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
