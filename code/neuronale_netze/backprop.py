@@ -83,19 +83,12 @@ def mlp_gradient(w, X, y, n_hidden):
     return np.concatenate([dWb.ravel(), de @ V, [de.sum()]])
 
 
-def _unpack_many(Ws, n_inputs, n_hidden):
-    """Wie ``model.unpack_mlp``, aber für einen Stapel von Parametervektoren (..., p)."""
-    k, n = n_hidden, n_inputs
-    p = model.n_params(n, k)
-    if np.ndim(Ws) < 1 or np.shape(Ws)[-1] != p:
-        raise ValueError(f"Ws must have shape (..., {p}), got {np.shape(Ws)}")
-    hidden = Ws[..., : k * (n + 1)].reshape(Ws.shape[:-1] + (k, n + 1))
-    return hidden[..., :n], hidden[..., n], Ws[..., k * (n + 1) : k * (n + 2)], Ws[..., -1]
-
-
 def _forward_many(Ws, X, y, n_hidden):
     _check_data(X, y)
-    W, b, c, d = _unpack_many(np.asarray(Ws, dtype=float), X.shape[1], n_hidden)
+    p = model.n_params(X.shape[1], n_hidden)
+    if np.ndim(Ws) < 1 or np.shape(Ws)[-1] != p:
+        raise ValueError(f"Ws must have shape (..., {p}), got {np.shape(Ws)}")
+    W, b, c, d = model.unpack_mlp(np.asarray(Ws, dtype=float), X.shape[1], n_hidden)
     U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
     V = np.maximum(0.0, U)
     e = np.einsum("...mk,...k->...m", V, c) + d[..., None] - y

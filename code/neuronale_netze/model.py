@@ -47,23 +47,30 @@ def unpack_mlp(w, n_inputs, n_hidden):
     Anordnung: je Neuron i zuerst die Gewichte w_i1 … w_in, dann der Bias w_i0;
     danach die Output-Gewichte w_1 … w_k und zuletzt der Output-Bias w_0.
     Für n = k = 1 ist das genau (w1, w2, w3, w4) des Modellproblems.
+    ``w`` darf auch ein Stapel (..., p) von Parametervektoren sein.
     """
     k, n = n_hidden, n_inputs
-    check_weights(w, n_params(n, k))
-    hidden = np.reshape(w[: k * (n + 1)], (k, n + 1))
-    return hidden[:, :n], hidden[:, n], w[k * (n + 1) : k * (n + 2)], w[-1]
+    p = n_params(n, k)
+    if np.ndim(w) < 1 or np.shape(w)[-1] != p:
+        raise ValueError(f"w must have shape ({p},) or (..., {p}), got {np.shape(w)}")
+    hidden = np.reshape(w[..., : k * (n + 1)], np.shape(w)[:-1] + (k, n + 1))
+    return hidden[..., :n], hidden[..., n], w[..., k * (n + 1) : k * (n + 2)], w[..., -1]
 
 
 def mlp_predict(w, X, n_hidden):
-    """Output g(x, w) = Σ_i c_i·r(W_i·x + b_i) + d eines MLP mit einer Hidden-Layer."""
+    """Output g(x, w) = Σ_i c_i·r(W_i·x + b_i) + d eines MLP mit einer Hidden-Layer.
+
+    Für einen Stapel ``w`` der Form (..., p) hat das Ergebnis die Form (..., m).
+    """
     if np.ndim(X) != 2:
         raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
     W, b, c, d = unpack_mlp(w, np.shape(X)[1], n_hidden)
-    return np.dot(relu(np.dot(X, W.T) + b), c) + d
+    U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
+    return np.einsum("...mk,...k->...m", relu(U), c) + d[..., None]
 
 
 def mlp_loss(w, X, y, n_hidden):
-    """Mittlerer quadratischer Fehler des MLP über alle Stichproben."""
+    """Mittlerer quadratischer Fehler des MLP über alle Stichproben (je Vektor eines Stapels)."""
     if np.ndim(y) != 1 or np.shape(y)[0] != np.shape(X)[0]:
         raise ValueError(f"y must have shape ({np.shape(X)[0]},), got {np.shape(y)}")
-    return np.mean((mlp_predict(w, X, n_hidden) - y) ** 2)
+    return np.mean((mlp_predict(w, X, n_hidden) - y) ** 2, axis=-1)
