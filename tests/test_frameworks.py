@@ -24,19 +24,12 @@ def test_importing_the_package_does_not_import_the_frameworks():
 # --- helpers ------------------------------------------------------------------------
 
 
-def test_r2_score_and_dead_neuron():
+def test_r2_score():
     assert frameworks.r2_score(y, y) == 1.0
     assert frameworks.r2_score(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
     assert frameworks.r2_score(y, np.zeros_like(y)) == pytest.approx(1 - 0.35 / 0.1)
     with pytest.raises(ValueError, match="predictions"):
         frameworks.r2_score(y, y[:3])
-    assert frameworks.dead_neuron([-1.0, 0.0, 1.0, 0.0], X)  # u_0 = 0, the rest < 0
-    assert not frameworks.dead_neuron([1.0, 0.0, 1.0, 0.0], X)
-    assert not frameworks.dead_neuron([-1.0, 1.0, -1.0, 1.0], X)  # mirror solution
-    with pytest.raises(ValueError, match="w must"):
-        frameworks.dead_neuron([1.0, 0.0], X)
-    with pytest.raises(ValueError, match="X must"):
-        frameworks.dead_neuron([1.0, 0.0, 1.0, 0.0], X[:, 0])
 
 
 # --- scikit-learn -------------------------------------------------------------------

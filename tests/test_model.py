@@ -138,3 +138,15 @@ def test_mlp_bad_input():
         model.mlp_predict(np.zeros(9), np.zeros(3), n_hidden=2)
     with pytest.raises(ValueError, match="^y must have shape"):
         model.mlp_loss(np.zeros(9), np.zeros((3, 2)), np.zeros(4), n_hidden=2)
+
+
+def test_dead_neuron():
+    assert model.dead_neuron([-1.0, 0.0, 1.0, 0.0], X)  # u_0 = 0, the rest < 0
+    assert not model.dead_neuron([1.0, 0.0, 1.0, 0.0], X)
+    assert not model.dead_neuron([-1.0, 1.0, -1.0, 1.0], X)  # mirror solution
+    W = np.array([[-1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0], [0.3, -1.2, 0.8, 0.1]])
+    np.testing.assert_array_equal(model.dead_neuron(W, X), [True, False, True])
+    with pytest.raises(ValueError, match="w must"):
+        model.dead_neuron([1.0, 0.0], X)
+    with pytest.raises(ValueError, match="X must"):
+        model.dead_neuron([1.0, 0.0, 1.0, 0.0], X[:, 0])

@@ -34,16 +34,6 @@ class FitResult:
     seconds: float  # Rechenzeit der Anpassung (Wanduhr)
 
 
-def dead_neuron(w, X):
-    """True, wenn w1·x_i + w2 ≤ 0 für alle Zeilen von ``X``: g ist dann konstant w4."""
-    w = np.asarray(w, dtype=float)
-    if w.shape != (4,):
-        raise ValueError(f"w must have shape (4,), got {w.shape}")
-    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
-        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
-    return bool(np.all(w[0] * X[:, 0] + w[1] <= 0))
-
-
 def r2_score(y, predictions):
     """Bestimmtheitsmaß R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (wie ``score`` in sklearn)."""
     y, p = np.asarray(y, dtype=float), np.asarray(predictions, dtype=float)

@@ -33,6 +33,19 @@ loss_grad = grad(loss)
 """Der (Sub-)Gradient ∂l/∂w von autograd, mit der Konvention r'(0) = 1/2."""
 
 
+def dead_neuron(w, X):
+    """True, wenn w1·x_i + w2 ≤ 0 für alle Zeilen von X: g ist dann konstant w4.
+
+    ``w`` darf ein Stapel (..., 4) sein; dann hat das Ergebnis die Form (...).
+    """
+    if np.ndim(w) < 1 or np.shape(w)[-1] != 4:
+        raise ValueError(f"w must have shape (4,) or (..., 4), got {np.shape(w)}")
+    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
+        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
+    w = np.asarray(w, dtype=float)
+    return np.all(w[..., 0:1] * X[:, 0] + w[..., 1:2] <= 0, axis=-1)
+
+
 def n_params(n_inputs, n_hidden):
     """Parameterzahl p = k(n+1) + k + 1: n Inputs, k Neuronen."""
     for name, v in (("n_inputs", n_inputs), ("n_hidden", n_hidden)):

@@ -38,11 +38,8 @@ def plot_data(ax, X, y, **kwargs):
 
 
 def plot_fit(ax, X, y, w, label="$g(x, w)$", color="C1", x_plot=X_PLOT):
-    """Trainingsdaten und die Modellkurve g(·, w) des Modellproblems."""
-    plot_data(ax, X, y)
-    ax.plot(x_plot[:, 0], model.predict(np.asarray(w, dtype=float), x_plot),
-            color=color, label=label)
-    ax.legend(loc="upper left")
+    """Trainingsdaten und die Modellkurve g(·, w) des Modellproblems (MLP mit k = 1)."""
+    plot_mlp_fit(ax, X, y, w, 1, label=label, color=color, x_plot=x_plot)
 
 
 def plot_mlp_fit(ax, X, y, w, n_hidden, label="$g(x, w)$", color="C1", x_plot=X_PLOT,
