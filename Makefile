@@ -5,7 +5,6 @@ JB := $(VENV)/bin/jupyter-book
 # Reproducible builds: timestamps (matplotlib SVG/PDF dates, Sphinx) come from the last commit.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export PYTHONHASHSEED := 0
-export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: book test fast lint clean install pdf
 

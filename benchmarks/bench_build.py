@@ -138,7 +138,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(book)], check=True)
-        env = dict(os.environ, PYTHONPATH=str(book / "code"), TF_CPP_MIN_LOG_LEVEL="2",
+        env = dict(os.environ, PYTHONPATH=str(book / "code"),
                    SOURCE_DATE_EPOCH=subprocess.run(
                        ["git", "log", "-1", "--format=%ct"], cwd=book, text=True,
                        capture_output=True).stdout.strip())

@@ -44,14 +44,13 @@ WALLCLOCK_MD = re.compile(rb"\[[^\]\n]*\]\{\.wallclock\}")
 
 
 def build_env():
-    """The environment of `make book`: reproducible timestamps and hashes, quiet TensorFlow."""
+    """The environment of `make book`: reproducible timestamps and hashes."""
     env = dict(os.environ)
     if "SOURCE_DATE_EPOCH" not in env:
         out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
                              capture_output=True, text=True)
         env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "0"
     env["PYTHONHASHSEED"] = "0"
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     return env
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import central_difference
-from neuronale_netze import backprop, data, model, optim
+from neuronale_netze import backprop, data, model, optim, training
 
 X, y = data.model_problem()
 RNG = np.random.default_rng(20260607)
@@ -216,7 +216,7 @@ def test_many_versions_equal_the_single_ones_row_by_row(n, k):
     ym = rng.normal(size=9)
     Ws = rng.normal(size=(2, 5, model.n_params(n, k)))
     G = backprop.mlp_gradient_many(Ws, Xm, ym, k)
-    L = backprop.mlp_loss_many(Ws, Xm, ym, k)
+    L = model.mlp_loss(Ws, Xm, ym, k)
     assert G.shape == Ws.shape
     assert L.shape == (2, 5)
     for i in range(2):
@@ -230,7 +230,7 @@ def test_many_versions_accept_a_single_vector_and_kinks():
     for w in SMOOTH + KINKS + [DEAD]:
         np.testing.assert_allclose(backprop.mlp_gradient_many(w, X, y, 1),
                                    backprop.loss_gradient(w, X, y), rtol=1e-14, atol=1e-16)
-        assert backprop.mlp_loss_many(w, X, y, 1) == pytest.approx(model.loss(w, X, y),
+        assert model.mlp_loss(w, X, y, 1) == pytest.approx(model.loss(w, X, y),
                                                                    rel=1e-14, abs=1e-300)
 
 
@@ -238,10 +238,10 @@ def test_many_versions_reject_bad_input():
     Ws = np.ones((3, 7))
     with pytest.raises(ValueError, match="^Ws must"):
         backprop.mlp_gradient_many(np.ones((3, 6)), X, y, 2)
-    with pytest.raises(ValueError, match="^Ws must"):
-        backprop.mlp_loss_many(np.float64(1.0), X, y, 2)
+    with pytest.raises(ValueError, match="^w must"):
+        model.mlp_loss(np.float64(1.0), X, y, 2)
     with pytest.raises(ValueError, match="^X must"):
-        backprop.mlp_loss_many(Ws, X[:, 0], y, 2)
+        model.mlp_loss(Ws, X[:, 0], y, 2)
     with pytest.raises(ValueError, match="^y must"):
         backprop.mlp_gradient_many(Ws, X, y[:-1], 2)
     with pytest.raises(ValueError, match="^n_hidden must"):
@@ -249,9 +249,9 @@ def test_many_versions_reject_bad_input():
 
 
 def test_init_mlp_shape_scaling_and_seed():
-    W0 = backprop.init_mlp(4, 2000, np.random.default_rng(3))
+    W0 = training.init_mlp(4, 2000, np.random.default_rng(3))
     assert W0.shape == (2000, model.n_params(1, 4))
-    np.testing.assert_array_equal(W0, backprop.init_mlp(4, 2000, np.random.default_rng(3)))
+    np.testing.assert_array_equal(W0, training.init_mlp(4, 2000, np.random.default_rng(3)))
     assert np.std(W0[:, :8]) == pytest.approx(1.0, abs=0.05)
     assert np.std(W0[:, 8:12]) == pytest.approx(0.5, abs=0.03)
     assert np.std(W0[:, 12]) == pytest.approx(1.0, abs=0.05)
@@ -259,33 +259,33 @@ def test_init_mlp_shape_scaling_and_seed():
 
 def test_init_mlp_rejects_bad_input():
     with pytest.raises(ValueError, match="^n_starts must"):
-        backprop.init_mlp(2, 0, np.random.default_rng(0))
+        training.init_mlp(2, 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="^rng must"):
-        backprop.init_mlp(2, 3, 0)
+        training.init_mlp(2, 3, 0)
     with pytest.raises(ValueError, match="^n_hidden must"):
-        backprop.init_mlp(0, 3, np.random.default_rng(0))
+        training.init_mlp(0, 3, np.random.default_rng(0))
 
 
 def test_train_starts_equals_separate_gradient_descent_runs():
     k = 3
-    W0 = backprop.init_mlp(k, 4, np.random.default_rng(1))
-    H = backprop.train_starts(X, y, k, W0, lr=0.1, n_iter=50)
+    W0 = training.init_mlp(k, 4, np.random.default_rng(1))
+    H = training.train_starts(X, y, k, W0, lr=0.1, n_iter=50)
     assert H.shape == (51, 4, model.n_params(1, k))
     for s in range(4):
         ref = optim.gradient_descent(lambda w: backprop.mlp_gradient(w, X, y, k), W0[s],
                                      lr=0.1, n_iter=50)
         np.testing.assert_allclose(H[:, s], ref, rtol=1e-12, atol=1e-14)
-    losses = backprop.mlp_loss_many(H, X, y, k)
+    losses = model.mlp_loss(H, X, y, k)
     assert np.all(losses[-1] < losses[0])
 
 
 def test_train_starts_rejects_bad_input():
     with pytest.raises(ValueError, match="^W0 must"):
-        backprop.train_starts(X, y, 1, np.ones(4), lr=0.1, n_iter=3)
+        training.train_starts(X, y, 1, np.ones(4), lr=0.1, n_iter=3)
     with pytest.raises(ValueError, match="^lr must"):
-        backprop.train_starts(X, y, 1, np.ones((2, 4)), lr=-0.1, n_iter=3)
+        training.train_starts(X, y, 1, np.ones((2, 4)), lr=-0.1, n_iter=3)
     with pytest.raises(ValueError, match="^Ws must"):
-        backprop.train_starts(X, y, 2, np.ones((2, 4)), lr=0.1, n_iter=3)
+        training.train_starts(X, y, 2, np.ones((2, 4)), lr=0.1, n_iter=3)
 
 
 # --- the selectable r'(0) of loss_gradient (the "free choice" of chapter 1.4) ---------------

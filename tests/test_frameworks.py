@@ -4,7 +4,7 @@ import sys
 import numpy as np
 import pytest
 
-from neuronale_netze import data, frameworks, model
+from neuronale_netze import autodiff, data, frameworks, metrics, model
 
 X, y = data.model_problem()
 
@@ -25,11 +25,11 @@ def test_importing_the_package_does_not_import_the_frameworks():
 
 
 def test_r2_score():
-    assert frameworks.r2_score(y, y) == 1.0
-    assert frameworks.r2_score(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
-    assert frameworks.r2_score(y, np.zeros_like(y)) == pytest.approx(1 - 0.35 / 0.1)
+    assert metrics.r2_score(y, y) == 1.0
+    assert metrics.r2_score(y, np.full_like(y, y.mean())) == pytest.approx(0.0)
+    assert metrics.r2_score(y, np.zeros_like(y)) == pytest.approx(1 - 0.35 / 0.1)
     with pytest.raises(ValueError, match="predictions"):
-        frameworks.r2_score(y, y[:3])
+        metrics.r2_score(y, y[:3])
 
 
 # --- scikit-learn -------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_fit_torch_rejects_bad_input(kwargs, match):
 
 
 def test_relu_grad_at_zero_autograd_and_torch():
-    rows = {(f, e): v for f, e, v in frameworks.relu_grad_at_zero(("autograd", "torch"))}
+    rows = {(f, e): v for f, e, v in autodiff.relu_grad_at_zero(("autograd", "torch"))}
     assert rows[("autograd", "np.maximum(0, x)")] == 0.5
     assert rows[("autograd", "np.maximum(x, 0)")] == 0.5
     assert rows[("torch", "torch.relu(x)")] == 0.0
@@ -121,7 +121,7 @@ def test_relu_grad_at_zero_autograd_and_torch():
     assert rows[("torch", "torch.clamp(x, min=0)")] == 1.0
     assert rows[("torch", "torch.maximum(x, 0)")] == 0.5
     with pytest.raises(ValueError, match="frameworks"):
-        frameworks.relu_grad_at_zero(("jax",))
+        autodiff.relu_grad_at_zero(("jax",))
 
 
 # --- Keras-TensorFlow (slow) --------------------------------------------------------
@@ -184,12 +184,12 @@ def test_fit_keras_sgd_equals_gradient_descent_and_rejects_bad_input():
 
 @pytest.mark.slow
 def test_keras_accuracy_is_binary_accuracy():
-    assert frameworks.keras_binary_accuracy(y, y) == pytest.approx(2 / 11)
-    assert frameworks.keras_binary_accuracy(y, np.full(11, 0.5)) == pytest.approx(1 / 11)
+    assert metrics.keras_binary_accuracy(y, y) == pytest.approx(2 / 11)
+    assert metrics.keras_binary_accuracy(y, np.full(11, 0.5)) == pytest.approx(1 / 11)
 
 
 @pytest.mark.slow
 def test_relu_grad_at_zero_tensorflow():
-    rows = {e: v for _, e, v in frameworks.relu_grad_at_zero(("tensorflow",))}
+    rows = {e: v for _, e, v in autodiff.relu_grad_at_zero(("tensorflow",))}
     assert rows == {"tf.nn.relu(x)": 0.0, "Activation('relu')(x)": 0.0,
                     "tf.maximum(0, x)": 0.0, "tf.maximum(x, 0)": 1.0}

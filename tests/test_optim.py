@@ -268,15 +268,15 @@ def test_large_but_finite_iterates_are_no_divergence():
 def test_loss_history_matches_loss_row_by_row():
     W = np.vstack([np.random.default_rng(4).normal(size=(6, 4)), np.zeros(4), np.ones(4)])
     expected = [model.loss(w, X, y) for w in W]
-    np.testing.assert_allclose(optim.loss_history(W, X, y), expected, rtol=1e-14)
-    assert optim.loss_history(np.empty((0, 4)), X, y).shape == (0,)
-    assert optim.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
+    np.testing.assert_allclose(model.loss_history(W, X, y), expected, rtol=1e-14)
+    assert model.loss_history(np.empty((0, 4)), X, y).shape == (0,)
+    assert model.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
 
 
 @pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
 def test_loss_history_bad_shape(W):
     with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
-        optim.loss_history(W, X, y)
+        model.loss_history(W, X, y)
 
 
 def test_first_below_and_jitter():
@@ -297,7 +297,7 @@ def test_gd_from_zeros_only_w4_moves_and_loss_tends_to_variance():
     assert np.all(W[:, :3] == 0)
     k = np.arange(201)
     np.testing.assert_allclose(W[:, 3], 0.5 * (1 - 0.8**k), rtol=1e-12, atol=1e-15)
-    losses = optim.loss_history(W, X, y)
+    losses = model.loss_history(W, X, y)
     np.testing.assert_allclose(losses, 0.1 + 0.25 * 0.64**k, rtol=1e-12)
     assert losses[-1] == pytest.approx(np.var(y), rel=1e-12) and np.var(y) == pytest.approx(0.1)
 
@@ -314,7 +314,7 @@ def test_constant_fit_is_a_saddle_for_every_choice_of_relu_derivative():
 
 
 def test_gd_from_ones_reaches_a_good_fit():
-    losses = optim.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
+    losses = model.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
                                                        n_iter=200), X, y)
     assert np.all(np.diff(losses) < 0)
     assert 2.8e-5 < losses[-1] < 3.0e-5
@@ -329,9 +329,9 @@ def test_choice_of_relu_derivative_does_not_matter_from_zeros_and_ones(w0):
 
 
 def test_nesterov_reaches_tolerances_in_fewer_iterations_than_gd():
-    l_gd = optim.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
+    l_gd = model.loss_history(optim.gradient_descent(full_grad, np.ones(4), lr=0.1,
                                                      n_iter=400), X, y)
-    l_nes = optim.loss_history(optim.nesterov(full_grad, np.ones(4), lr=0.1, n_iter=400), X, y)
+    l_nes = model.loss_history(optim.nesterov(full_grad, np.ones(4), lr=0.1, n_iter=400), X, y)
     for tol in (1e-2, 1e-4, 1e-6):
         assert optim.first_below(l_nes, tol) < optim.first_below(l_gd, tol)
     assert optim.first_below(l_nes, 1e-4) == 29 and optim.first_below(l_gd, 1e-4) == 178
@@ -344,7 +344,7 @@ def sweep(method, bs, seeds):
     for s in seeds:
         W = method(fast_batch_grad, np.ones(4), N, lr=0.1, n_iter=200, batch_size=bs,
                    rng=np.random.default_rng(s))
-        out.append((W, optim.loss_history(W, X, y)))
+        out.append((W, model.loss_history(W, X, y)))
     return out
 
 

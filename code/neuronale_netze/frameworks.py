@@ -7,7 +7,6 @@ Die Bibliotheken werden erst in den Funktionen importiert, ``import neuronale_ne
 bleibt also schnell. Zufall kommt nur über das Seed-Argument ins Spiel.
 """
 
-import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import numpy as np
 
 from . import model
 from ._checks import check_samples
+from .metrics import r2_score
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,6 @@ class FitResult:
     r2: float  # Bestimmtheitsmaß R² der Vorhersagen
     converged: bool | None  # False: Abbruch mit ConvergenceWarning (nur sklearn)
     seconds: float  # Rechenzeit der Anpassung (Wanduhr)
-
-
-def r2_score(y, predictions):
-    """Bestimmtheitsmaß R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (wie ``score`` in sklearn)."""
-    y, p = np.asarray(y, dtype=float), np.asarray(predictions, dtype=float)
-    if p.shape != y.shape:
-        raise ValueError(f"predictions must have shape {y.shape}, got {p.shape}")
-    return float(1.0 - np.sum((y - p) ** 2) / np.sum((y - np.mean(y)) ** 2))
 
 
 def _check_seed(seed, name="seed"):
@@ -126,10 +118,8 @@ def sklearn_initial_weights(X, y, random_state, **settings):
 
 
 def import_keras():
-    """Importiert Keras (TensorFlow) ohne Log-Zeilen auf stderr und gibt das Modul zurück."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # Der Hinweis "oneDNN custom operations are on" erscheint trotz Log-Level 2:
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    """Importiert Keras (TensorFlow) und gibt das Modul zurück; die Umgebungsvariablen, die
+    TensorFlow leise machen, setzt schon ``neuronale_netze/__init__.py``."""
     import keras
 
     return keras
@@ -227,15 +217,6 @@ def _Recorder(keras, steps):
     return Recorder()
 
 
-def keras_binary_accuracy(y, predictions):
-    """Keras' ``metrics=["accuracy"]`` bei einem Output: Anteil von y == (ŷ > 0,5)."""
-    keras = import_keras()
-    metric = keras.metrics.BinaryAccuracy()
-    metric.update_state(np.asarray(y, "float32").reshape(-1, 1),
-                        np.asarray(predictions, "float32").reshape(-1, 1))
-    return float(metric.result())
-
-
 # --- PyTorch ------------------------------------------------------------------------
 
 
@@ -308,69 +289,3 @@ def fit_torch(X, y, seed, lr=1e-5, epochs=100, batch_size=5, shuffle=True):
         predictions = net(X_t).numpy()
     return _result("PyTorch", seed, torch_weights(net), w_init, losses, predictions,
                    X, y, None, t0)
-
-
-# --- r'(0) --------------------------------------------------------------------------
-
-RELU_VARIANTS = {
-    "autograd": ["np.maximum(0, x)", "np.maximum(x, 0)"],
-    "torch": ["torch.relu(x)", "nn.ReLU()(x)", "torch.clamp(x, min=0)",
-              "torch.maximum(x, 0)"],
-    "tensorflow": ["tf.nn.relu(x)", "Activation('relu')(x)", "tf.maximum(0, x)",
-                   "tf.maximum(x, 0)"],
-}
-"""Die Schreibweisen der ReLU, deren Ableitung bei 0 ``relu_grad_at_zero`` bestimmt."""
-
-
-def relu_grad_at_zero(frameworks=("autograd", "torch", "tensorflow")):
-    """Die Ableitung r'(0), die jede Bibliothek per automatischer Differentiation liefert.
-
-    Gibt eine Liste von ``(bibliothek, ausdruck, wert)`` zurück, je Eintrag von
-    ``RELU_VARIANTS``.
-    """
-    rows = []
-    for name in frameworks:
-        if name not in RELU_VARIANTS:
-            raise ValueError(f"frameworks must be among {sorted(RELU_VARIANTS)}, "
-                             f"got {name!r}")
-        values = {"autograd": _relu_grads_autograd, "torch": _relu_grads_torch,
-                  "tensorflow": _relu_grads_tf}[name]()
-        rows += [(name, expr, v) for expr, v in zip(RELU_VARIANTS[name], values,
-                                                     strict=True)]
-    return rows
-
-
-def _relu_grads_autograd():
-    import autograd.numpy as anp
-    from autograd import grad
-
-    return [float(grad(f)(0.0)) for f in (lambda x: anp.maximum(0.0, x),
-                                          lambda x: anp.maximum(x, 0.0))]
-
-
-def _relu_grads_torch():
-    import torch
-
-    fns = (torch.relu, torch.nn.ReLU(), lambda x: torch.clamp(x, min=0.0),
-           lambda x: torch.maximum(x, torch.zeros(())))
-    values = []
-    for f in fns:
-        x = torch.zeros((), requires_grad=True)
-        f(x).backward()
-        values.append(x.grad.item())
-    return values
-
-
-def _relu_grads_tf():
-    keras = import_keras()
-    import tensorflow as tf
-
-    fns = (tf.nn.relu, keras.layers.Activation("relu"), lambda x: tf.maximum(0.0, x),
-           lambda x: tf.maximum(x, 0.0))
-    values = []
-    for f in fns:
-        x = tf.Variable(0.0)
-        with tf.GradientTape() as tape:
-            out = f(tf.reshape(x, (1, 1)))
-        values.append(float(tape.gradient(out, x)))
-    return values

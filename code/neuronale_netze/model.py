@@ -33,6 +33,39 @@ loss_grad = grad(loss)
 """Der (Sub-)Gradient ∂l/∂w von autograd, mit der Konvention r'(0) = 1/2."""
 
 
+def full_gradient(X, y, grad=loss_grad):
+    """Der Gradient über alle Stichproben als Funktion von w allein (für die Optimierer).
+
+    ``grad(w, X, y)`` ist ``loss_grad`` (autograd) oder ``backprop.loss_gradient``.
+    """
+    check_samples(X, y)
+
+    def full_grad(w):
+        return grad(w, X, y)
+
+    return full_grad
+
+
+def batch_gradient(X, y, grad=loss_grad):
+    """Der mittlere Gradient über die Stichproben ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
+    check_samples(X, y)
+
+    def batch_grad(w, idx):
+        return grad(w, X[idx], y[idx])
+
+    return batch_grad
+
+
+def loss_history(W, X, y):
+    """Der Loss l(w) für jede Zeile ``w`` von ``W`` (Form (K, 4)) auf einmal, Form (K,)."""
+    check_samples(X, y)
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 2 or W.shape[1] != 4:
+        raise ValueError(f"W must have shape (K, 4), got {W.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):  # riesige Iterierte: Loss inf
+        return mlp_loss(W, X, y, n_hidden=1)  # das Modellproblem: MLP mit n = k = 1
+
+
 def dead_neuron(w, X):
     """True, wenn w1·x_i + w2 ≤ 0 für alle Zeilen von X: g ist dann konstant w4.
 

@@ -14,9 +14,6 @@ import numbers
 
 import numpy as np
 
-from . import model
-from ._checks import check_samples
-
 
 class DivergenceError(ArithmeticError):
     """Die Iterierten eines Optimierers sind nicht mehr endlich.
@@ -156,16 +153,6 @@ def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1,
 
 
 # --- Werkzeuge für das Modellproblem -----------------------------------------------------------
-
-
-def loss_history(W, X, y):
-    """Der Loss l(w) für jede Zeile ``w`` von ``W`` (Form (K, 4)) auf einmal, Form (K,)."""
-    check_samples(X, y)
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 2 or W.shape[1] != 4:
-        raise ValueError(f"W must have shape (K, 4), got {W.shape}")
-    with np.errstate(over="ignore", invalid="ignore"):  # riesige Iterierte: Loss inf
-        return model.mlp_loss(W, X, y, n_hidden=1)  # das Modellproblem: MLP mit n = k = 1
 
 
 def first_below(losses, tol):

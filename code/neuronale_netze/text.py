@@ -59,6 +59,15 @@ def glue_de(name, x, digits=3, sci=None):
     glue(name, Markdown(markdown_de(name, x, digits, sci)), display=False)
 
 
+def glue_vec(name, w, digits=4):
+    """Klebt einen Vektor als Formel ``(a; b; …)`` im deutschen Zahlformat ein."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    text = "; ".join(format_de(float(v), digits, sci=False) for v in w)
+    glue(name, Markdown(f"$({text})$"), display=False)
+
+
 def glue_time(name, seconds, digits=2):
     """Klebt eine gemessene Laufzeit in Sekunden ein; ``name`` muss mit ``time_`` beginnen."""
     if not isinstance(name, str) or not name.startswith(WALLCLOCK_PREFIX):
