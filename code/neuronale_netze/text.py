@@ -4,7 +4,8 @@ Im Kapitel: ``glue_de("l_hat", l_hat, digits=3)`` und im Text ``{glue:md}`l_hat`
 """
 
 import math
-import numbers
+
+from ._checks import check_real
 
 SUPERSCRIPT_SWITCH = 1e-3
 WALLCLOCK_PREFIX = "time_"
@@ -72,6 +73,4 @@ def glue_time(name, seconds, digits=2):
     """Klebt eine gemessene Laufzeit in Sekunden ein; ``name`` muss mit ``time_`` beginnen."""
     if not isinstance(name, str) or not name.startswith(WALLCLOCK_PREFIX):
         raise ValueError(f"name must start with {WALLCLOCK_PREFIX!r}, got {name!r}")
-    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not seconds >= 0:
-        raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
-    glue_de(name, float(seconds), digits=digits, sci=False)
+    glue_de(name, check_real(seconds, "seconds", 0, strict=False), digits=digits, sci=False)
