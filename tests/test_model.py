@@ -9,12 +9,6 @@ X, y = data.model_problem()
 RNG = np.random.default_rng(20260601)
 
 
-def test_relu_values_and_autograd_convention():
-    np.testing.assert_array_equal(model.relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
-    d = autograd.grad(model.relu)
-    assert (d(-1.0), d(0.0), d(1.0)) == (0.0, 0.5, 1.0)
-
-
 def test_predict_matches_formula_per_sample():
     w = np.array([1.3, -0.4, 0.7, 0.2])
     expected = [max(0.0, w[0] * x + w[1]) * w[2] + w[3] for x in X[:, 0]]
@@ -97,7 +91,13 @@ def test_n_params(n, k, p):
     assert model.n_params(n, k) == p
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_n_params_accepts_numpy_integers():
+    assert model.n_params(np.int64(1), 2) == 7
+    assert model.n_params(np.uint8(3), np.int32(4)) == 21
+    assert type(model.n_params(np.int64(1), np.int64(2))) is int
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, np.float64(2.0), "3"])
 def test_n_params_bad_input(bad):
     with pytest.raises(ValueError, match="n_inputs"):
         model.n_params(bad, 3)
@@ -120,6 +120,31 @@ def test_mlp_predict_matches_explicit_sum():
     assert W.shape == (k, n) and b.shape == (k,) and c.shape == (k,)
     expected = [d + sum(c[i] * max(0.0, W[i] @ x + b[i]) for i in range(k)) for x in Xm]
     np.testing.assert_allclose(model.mlp_predict(w, Xm, k), expected, rtol=1e-13)
+
+
+def test_mlp_forward_returns_the_intermediate_values_per_sample():
+    n, k = 2, 3
+    Xm = RNG.normal(size=(5, n))
+    w = RNG.normal(size=model.n_params(n, k))
+    U, V, g = model.mlp_forward(w, Xm, k)
+    W, b, c, d = model.unpack_mlp(w, n, k)
+    for i, x in enumerate(Xm):
+        u = [W[j] @ x + b[j] for j in range(k)]
+        np.testing.assert_allclose(U[i], u, rtol=1e-13)
+        np.testing.assert_array_equal(V[i], np.maximum(U[i], 0.0))
+        assert g[i] == pytest.approx(sum(c[j] * max(0.0, u[j]) for j in range(k)) + d, rel=1e-13)
+    np.testing.assert_array_equal(model.mlp_predict(w, Xm, k), g)
+
+
+def test_mlp_forward_of_a_stack_is_the_forward_of_each_vector():
+    n, k = 1, 4
+    Ws = RNG.normal(size=(2, 3, model.n_params(n, k)))
+    U, V, g = model.mlp_forward(Ws, X, k)
+    assert U.shape == V.shape == (2, 3, len(X), k) and g.shape == (2, 3, len(X))
+    for i in range(2):
+        for j in range(3):
+            for a, b in zip((U, V, g), model.mlp_forward(Ws[i, j], X, k), strict=True):
+                np.testing.assert_allclose(a[i, j], b, rtol=1e-14, atol=1e-15)
 
 
 def test_mlp_gradient_against_central_difference():

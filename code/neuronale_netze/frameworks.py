@@ -147,12 +147,8 @@ def keras_initial_weights(seed):
     return np.array([np.asarray(k1).item(), 0.0, np.asarray(k2).item(), 0.0])
 
 
-def _keras_optimizer(keras, optimizer, lr):
-    if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate=lr)
-    if optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=lr)
-    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+KERAS_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
+"""Die Werte von ``optimizer`` in ``fit_keras`` und die Klassen in ``keras.optimizers``."""
 
 
 def fit_keras(X, y, seed, *, lr=1e-3, epochs=100, optimizer="adam", history=True):
@@ -173,9 +169,11 @@ def fit_keras_seeds(X, y, seeds, *, lr=1e-3, epochs=100, optimizer="adam", histo
     check_samples(X, y)
     seeds = [check_seed(s) for s in seeds]
     lr, epochs = check_real(lr, "lr", 0), check_int(epochs, "epochs", 1)
+    if optimizer not in KERAS_OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {sorted(KERAS_OPTIMIZERS)}, got {optimizer!r}")
     keras = import_keras()
     net = keras_net(seeds[0] if seeds else 0)
-    opt = _keras_optimizer(keras, optimizer, lr)
+    opt = getattr(keras.optimizers, KERAS_OPTIMIZERS[optimizer])(learning_rate=lr)
     net.compile(optimizer=opt, loss="mse", steps_per_execution=1 if history else epochs)
     opt.build(net.trainable_variables)
     opt_start = [v.numpy() for v in opt.variables]
@@ -259,12 +257,12 @@ def fit_torch(X, y, seed, *, lr=1e-5, epochs=100, batch_size=5, shuffle=True, hi
     gesetzt und danach wiederhergestellt. ``history=False`` lässt den Loss-Verlauf weg
     (er kostet je Epoche eine Auswertung auf allen Daten).
     """
-    import torch
-    from torch.utils.data import DataLoader, TensorDataset
-
     check_samples(X, y)
     seed, lr = check_seed(seed), check_real(lr, "lr", 0)
     epochs, batch_size = check_int(epochs, "epochs", 1), check_int(batch_size, "batch_size", 1)
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
     t0 = time.perf_counter()
     X_t = torch.tensor(np.asarray(X), dtype=torch.float32)
     y_t = torch.tensor(np.asarray(y).reshape(-1, 1), dtype=torch.float32)
