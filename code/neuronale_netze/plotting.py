@@ -7,7 +7,9 @@ Bildunterschriften stehen in den Metadaten der Kapitelzellen.
 from importlib import resources
 
 import matplotlib.pyplot as plt
+import matplotlib.scale as mscale
 import numpy as np
+from matplotlib import ticker
 
 from . import model
 
@@ -17,8 +19,15 @@ X_PLOT = np.linspace(-0.25, 1.25, 301).reshape(-1, 1)
 
 
 def use_style():
-    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe."""
+    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe.
+
+    Die Tick-Beschriftungen aller danach erzeugten Achsen (linear, logarithmisch, symlog,
+    auch 3D) tragen ein Dezimalkomma: unabhängig von der Locale des Systems, die es auf
+    Binder nicht deutsch gibt.
+    """
     plt.style.use(str(STYLE))
+    for scale in GERMAN_SCALES:
+        mscale.register_scale(scale)
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -26,6 +35,55 @@ def use_style():
         return
     if get_ipython() is not None:
         set_matplotlib_formats("svg", "pdf")
+
+
+def decimal_comma(text):
+    """Eine Tick-Beschriftung mit Dezimalkomma; in Mathtext als ``{,}`` (ohne Abstand danach)."""
+    return text.replace(".", "{,}" if "$" in text else ",")
+
+
+class _DecimalComma:
+    """Für matplotlibs Tick-Formatter: dieselbe Beschriftung, mit Dezimalkomma."""
+
+    def __call__(self, x, pos=None):
+        return decimal_comma(super().__call__(x, pos))
+
+    def get_offset(self):
+        return decimal_comma(super().get_offset())
+
+
+class ScalarFormatterDE(_DecimalComma, ticker.ScalarFormatter):
+    """``ScalarFormatter`` (lineare Achsen) mit Dezimalkomma."""
+
+
+class LogFormatterDE(_DecimalComma, ticker.LogFormatterSciNotation):
+    """``LogFormatterSciNotation`` (log- und symlog-Achsen) mit Dezimalkomma."""
+
+
+def _german_scale(scale, major, minor=None):
+    """Die Skala ``scale`` von matplotlib mit den Formattern ``major(s)``/``minor(s)``."""
+
+    class GermanScale(scale):
+        def __init__(self, **kwargs):  # ohne den Parameter axis, den matplotlib abkündigt
+            super().__init__(None, **kwargs)
+
+        def set_default_locators_and_formatters(self, axis):
+            super().set_default_locators_and_formatters(axis)
+            axis.set_major_formatter(major(self))
+            if minor is not None:
+                axis.set_minor_formatter(minor(self))
+
+    GermanScale.__name__ = GermanScale.__qualname__ = f"{scale.__name__}DE"
+    return GermanScale
+
+
+GERMAN_SCALES = (
+    _german_scale(mscale.LinearScale, lambda s: ScalarFormatterDE()),
+    _german_scale(mscale.LogScale, lambda s: LogFormatterDE(s.base),
+                  lambda s: LogFormatterDE(s.base, labelOnlyBase=s.subs is not None)),
+    _german_scale(mscale.SymmetricalLogScale, lambda s: LogFormatterDE(s.base)),
+)
+"""Die Skalen ``linear``, ``log`` und ``symlog`` mit Dezimalkomma; ``use_style`` meldet sie an."""
 
 
 def plot_data(ax, X, y, **kwargs):
