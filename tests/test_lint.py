@@ -13,6 +13,21 @@ def test_ruff_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_checks_every_python_folder_and_make_lint_names_them():
+    # ruff must not skip a folder (an exclude in ruff.toml would): the tools are code too
+    ruff = Path(sys.executable).parent / "ruff"
+    listed = subprocess.run([str(ruff), "check", "--show-files", "."], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
+    checked = {Path(line.strip()).resolve() for line in listed.splitlines() if line.strip()}
+    folders = ("code", "tests", "_ext", "benchmarks", "tools")
+    for folder in folders:
+        for path in (ROOT / folder).rglob("*.py"):
+            if "fixtures" not in path.parts:
+                assert path.resolve() in checked, f"ruff skips {path.relative_to(ROOT)}"
+    lint = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert lint.split("ruff check", 1)[1].split() == list(folders)
+
+
 def test_code_folder_is_not_a_package():
     # code/__init__.py would shadow the standard library module `code` (pdb, IPython)
     assert not (ROOT / "code" / "__init__.py").exists()
