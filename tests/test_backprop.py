@@ -137,8 +137,10 @@ def test_chain_gradient_sigmoid_equals_autograd_and_central_difference(w, x, yy)
 def test_chain_gradient_rejects_bad_input():
     with pytest.raises(ValueError, match="^w must"):
         backprop.chain_gradient(np.ones(3), 0.4, 0.2, np.tanh, _tanh_grad)
-    with pytest.raises(ValueError, match="act and act_grad"):
+    with pytest.raises(ValueError, match="^act_grad must be callable, got float"):
         backprop.chain_gradient(np.ones(2), 0.4, 0.2, np.tanh, 1.0)
+    with pytest.raises(ValueError, match="^act must be callable"):
+        backprop.chain_gradient(np.ones(2), 0.4, 0.2, None, _tanh_grad)
 
 
 def _random_problem(rng, n, k, m=17):
@@ -273,7 +275,8 @@ def test_loss_gradient_at_a_kink_depends_linearly_on_the_choice():
                                rtol=1e-14)
 
 
-@pytest.mark.parametrize("c", [-0.1, 1.5])
+@pytest.mark.parametrize("c", [-0.1, 1.5, np.nan, True, "0.5"])
 def test_loss_gradient_bad_choice(c):
-    with pytest.raises(ValueError, match=r"^relu_grad_at_zero must lie in \[0, 1\]"):
+    match = "^relu_grad_at_zero must be a finite number >= 0 and <= 1"
+    with pytest.raises(ValueError, match=match):
         backprop.loss_gradient(np.ones(4), X, y, c)

@@ -109,3 +109,29 @@ def test_check_samples_and_X():
     for call, match in cases:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+def test_check_real_with_both_bounds():
+    assert _checks.check_real(1, "c", 0, strict=False, maximum=1) == 1.0
+    assert _checks.check_real(0, "c", 0, strict=False, maximum=1) == 0.0
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"^c must be a finite number >= 0 and <= 1, got "):
+            _checks.check_real(bad, "c", 0, strict=False, maximum=1)
+
+
+def test_check_values():
+    np.testing.assert_array_equal(_checks.check_values([1, -2], "v"), [1.0, -2.0])
+    assert _checks.check_values([[0.5]], "v", positive=True).dtype == float
+    for bad, positive in [([], False), ([1.0, np.nan], False), ([np.inf], False),
+                          ([1.0, 0.0], True), ([-1.0], True)]:
+        with pytest.raises(ValueError, match="^v must be non-empty and contain finite"):
+            _checks.check_values(bad, "v", positive=positive)
+
+
+def test_check_choice_and_callable():
+    assert _checks.check_choice("sgd", "optimizer", {"adam": 1, "sgd": 2}) == "sgd"
+    with pytest.raises(ValueError, match=r"^optimizer must be one of \['adam', 'sgd'\], got 'x'$"):
+        _checks.check_choice("x", "optimizer", {"sgd": 2, "adam": 1})
+    assert _checks.check_callable(len, "f") is len
+    with pytest.raises(ValueError, match="^grad must be callable, got int$"):
+        _checks.check_callable(3, "grad")

@@ -19,17 +19,51 @@ def check_int(value, name, minimum, maximum=None):
     return int(value)
 
 
-def check_real(value, name, minimum=None, *, strict=True, where=None):
-    """Eine endliche reelle Zahl (kein ``bool``), mit ``minimum``: > ``minimum`` (``strict``)
-    bzw. ≥ ``minimum``; als ``float``. ``where`` nennt die Herkunft, z. B. ``"lr(3)"``."""
+def check_real(value, name, minimum=None, *, strict=True, maximum=None, where=None):
+    """Eine endliche reelle Zahl (kein ``bool``); als ``float``.
+
+    Mit ``minimum``: > ``minimum`` (``strict``) bzw. ≥ ``minimum``; mit ``maximum``: ≤ ``maximum``.
+    ``where`` nennt in der Meldung die Herkunft des Werts, z. B. ``"lr(3)"``.
+    """
     ok = not isinstance(value, bool) and isinstance(value, numbers.Real) and onp.isfinite(value)
     if ok and minimum is not None:
         ok = value > minimum if strict else value >= minimum
+    if ok and maximum is not None:
+        ok = value <= maximum
     if not ok:
-        bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
+        bounds = []
+        if minimum is not None:
+            bounds.append(f"{'>' if strict else '>='} {minimum:g}")
+        if maximum is not None:
+            bounds.append(f"<= {maximum:g}")
         got = f"{where} = {value!r}" if where else repr(value)
-        raise ValueError(f"{name} must be a finite number{bound}, got {got}")
+        raise ValueError(" ".join([f"{name} must be a finite number", " and ".join(bounds)])
+                         .rstrip() + f", got {got}")
     return float(value)
+
+
+def check_values(values, name, positive=False):
+    """Ein nicht-leeres Array endlicher (mit ``positive``: positiver) Zahlen; als ``float``."""
+    a = onp.asarray(values, dtype=float)
+    if a.size == 0 or not onp.all(onp.isfinite(a)) or (positive and not onp.all(a > 0)):
+        kind = "finite positive" if positive else "finite"
+        raise ValueError(f"{name} must be non-empty and contain {kind} values only "
+                         "(a diverged run?)")
+    return a
+
+
+def check_choice(value, name, choices):
+    """Einer der Werte ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
+    return value
+
+
+def check_callable(f, name):
+    """Eine Funktion (oder sonst aufrufbar)."""
+    if not callable(f):
+        raise ValueError(f"{name} must be callable, got {type(f).__name__}")
+    return f
 
 
 def check_seed(seed, name="seed"):

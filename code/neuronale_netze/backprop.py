@@ -9,7 +9,7 @@ Knicken bis auf Rundung mit ``autograd.grad(model.loss)`` übereinstimmen.
 import numpy as np
 
 from . import model
-from ._checks import check_samples, check_weights
+from ._checks import check_callable, check_real, check_samples, check_weights
 
 
 def relu_grad(u, at_zero=0.5):
@@ -22,9 +22,7 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
 
     r'(0) ist wählbar in [0, 1]; mit 1/2 ist es der Gradient von autograd.
     """
-    c = relu_grad_at_zero
-    if not 0.0 <= c <= 1.0:
-        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {c!r}")
+    c = check_real(relu_grad_at_zero, "relu_grad_at_zero", 0, strict=False, maximum=1)
     check_weights(w, 4)
     check_samples(X, y)
     x = X[:, 0]
@@ -45,8 +43,8 @@ def chain_gradient(w, x, y, act, act_grad):
     mit a = ``act`` und a' = ``act_grad``.
     """
     check_weights(w, 2)
-    if not (callable(act) and callable(act_grad)):
-        raise ValueError("act and act_grad must be callable")
+    check_callable(act, "act")
+    check_callable(act_grad, "act_grad")
     w1, w2 = w
     i1 = w1 * x          # di1/dw1 = x
     o1 = act(i1)         # do1/di1 = a'(i1)

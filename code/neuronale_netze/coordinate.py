@@ -8,7 +8,7 @@ Es gelten die Konventionen von ``optim``: Rückgabe ist die ganze Folge der Iter
 import numpy as np
 
 from . import optim
-from ._checks import check_rng
+from ._checks import check_callable, check_rng
 
 
 def coordinate_descent(grad, w0, *, lr, n_iter, rng):
@@ -34,6 +34,5 @@ def partial_from_gradient(grad):
     Bequem, aber so teuer wie der ganze Gradient: Die Backpropagation liefert alle
     partiellen Ableitungen auf einmal.
     """
-    if not callable(grad):
-        raise ValueError("grad must be callable")
+    check_callable(grad, "grad")
     return lambda w, j: grad(w)[j]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import model
-from ._checks import check_int, check_real, check_samples, check_seed
+from ._checks import check_choice, check_int, check_real, check_samples, check_seed
 from .metrics import r2_score
 
 
@@ -169,8 +169,7 @@ def fit_keras_seeds(X, y, seeds, *, lr=1e-3, epochs=100, optimizer="adam", histo
     check_samples(X, y)
     seeds = [check_seed(s) for s in seeds]
     lr, epochs = check_real(lr, "lr", 0), check_int(epochs, "epochs", 1)
-    if optimizer not in KERAS_OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {sorted(KERAS_OPTIMIZERS)}, got {optimizer!r}")
+    check_choice(optimizer, "optimizer", KERAS_OPTIMIZERS)
     keras = import_keras()
     net = keras_net(seeds[0] if seeds else 0)
     opt = getattr(keras.optimizers, KERAS_OPTIMIZERS[optimizer])(learning_rate=lr)

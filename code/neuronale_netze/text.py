@@ -3,8 +3,6 @@
 Im Kapitel: ``glue_de("l_hat", l_hat, digits=3)`` und im Text ``{glue:md}`l_hat```.
 """
 
-import math
-
 from ._checks import check_real
 
 SUPERSCRIPT_SWITCH = 1e-3
@@ -18,13 +16,9 @@ def format_de(x, digits=3, sci=None):
     ``digits`` ist die Anzahl der Nachkommastellen (bzw. der Mantisse); ganze Zahlen
     (``int``) werden ohne Nachkommastellen geschrieben.
     """
-    if isinstance(x, bool):
-        raise ValueError(f"x must be a number, got {x!r}")
-    if isinstance(x, int):
+    if isinstance(x, int) and not isinstance(x, bool):
         return f"{x:,}".replace(",", "\u202f")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"x must be finite, got {x!r}")
+    x = check_real(x, "x")
     if sci is None:
         sci = x != 0 and (abs(x) < SUPERSCRIPT_SWITCH or abs(x) >= 1e5)
     if sci:
