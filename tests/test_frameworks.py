@@ -49,10 +49,14 @@ def test_fit_sklearn_lbfgs_converges_without_history():
     np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-12)
 
 
-def test_sklearn_initial_weights_follow_glorot_bound():
-    w0 = np.array([frameworks.sklearn_initial_weights(X, y, s) for s in range(20)])
-    assert np.all(np.abs(w0) <= np.sqrt(3.0))  # sqrt(6 / (fan_in + fan_out)) for relu
-    assert len(np.unique(w0[:, 0])) == 20
+@pytest.mark.parametrize("random_state", [0, 1, 392])
+def test_sklearn_initial_weights_are_glorot_uniform_draws(random_state):
+    # sklearn draws kernel, then bias of each layer from U(−b, b), b = √(6/(fan_in + fan_out))
+    # for ReLU, with numpy's RandomState(random_state); here fan_in = fan_out = 1
+    rng, b = np.random.RandomState(random_state), np.sqrt(6 / 2)
+    expected = [rng.uniform(-b, b, size=s).item() for s in ((1, 1), 1, (1, 1), 1)]
+    np.testing.assert_array_equal(frameworks.sklearn_initial_weights(X, y, random_state),
+                                  expected)
 
 
 def test_fit_sklearn_rejects_bad_input():

@@ -1,5 +1,7 @@
-"""ruff is part of the test suite: the code stays lint-clean."""
+"""ruff is part of the test suite: the code stays lint-clean; the package's modules keep
+their boundaries."""
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +36,22 @@ def test_code_folder_is_not_a_package():
     import code
 
     assert Path(code.__file__).parent != ROOT / "code"
+
+
+def test_modules_use_only_public_names_of_each_other():
+    # `_checks` is the package's shared module of input checks; its functions are public
+    pkg = ROOT / "code" / "neuronale_netze"
+    modules = {p.stem for p in pkg.glob("*.py")}
+    for path in pkg.glob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                names = [a.name for a in node.names]
+                if node.module is None:
+                    imported |= set(names)
+                else:
+                    assert not [n for n in names if n.startswith("_")], (path.name, names)
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in imported and node.value.id in modules):
+                assert not node.attr.startswith("_"), f"{path.name}: {node.value.id}.{node.attr}"
