@@ -166,3 +166,45 @@ def test_dead_neuron():
         model.dead_neuron([1.0, 0.0], X)
     with pytest.raises(ValueError, match="X must"):
         model.dead_neuron([1.0, 0.0, 1.0, 0.0], X[:, 0])
+
+
+def test_loss_history_matches_loss_row_by_row():
+    W = np.vstack([np.random.default_rng(4).normal(size=(6, 4)), np.zeros(4), np.ones(4)])
+    expected = [model.loss(w, X, y) for w in W]
+    np.testing.assert_allclose(model.loss_history(W, X, y), expected, rtol=1e-14)
+    assert model.loss_history(np.empty((0, 4)), X, y).shape == (0,)
+    assert model.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
+
+
+@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
+def test_loss_history_bad_shape(W):
+    with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
+        model.loss_history(W, X, y)
+
+
+def test_full_gradient_is_the_gradient_as_a_function_of_w():
+    w = np.array([0.3, 0.2, -1.1, 0.4])
+    np.testing.assert_array_equal(model.full_gradient(X, y)(w), model.loss_grad(w, X, y))
+    seen = []
+    g = model.full_gradient(X, y, grad=lambda *args: seen.append(args) or 7.0)
+    assert g(w) == 7.0 and seen[0][0] is w and seen[0][1] is X and seen[0][2] is y
+
+
+def test_batch_gradient_is_the_mean_of_the_per_sample_gradients():
+    w = np.array([0.3, 0.2, -1.1, 0.4])
+    idx = np.array([1, 4, 9])
+    per_sample = [central_difference(lambda v, i=i: model.loss(v, X[i:i + 1], y[i:i + 1]), w)
+                  for i in idx]
+    np.testing.assert_allclose(model.batch_gradient(X, y)(w, idx), np.mean(per_sample, axis=0),
+                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_array_equal(model.batch_gradient(X, y)(w, np.arange(len(y))),
+                                  model.full_gradient(X, y)(w))
+
+
+def test_full_and_batch_gradient_reject_bad_samples():
+    for make in (model.full_gradient, model.batch_gradient):
+        with pytest.raises(ValueError, match="^X must"):
+            make(X[:, 0], y)
+        with pytest.raises(ValueError, match="^y must"):
+            make(X, y[:-1])
+

@@ -365,20 +365,6 @@ def test_large_but_finite_iterates_are_no_divergence():
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def test_loss_history_matches_loss_row_by_row():
-    W = np.vstack([np.random.default_rng(4).normal(size=(6, 4)), np.zeros(4), np.ones(4)])
-    expected = [model.loss(w, X, y) for w in W]
-    np.testing.assert_allclose(model.loss_history(W, X, y), expected, rtol=1e-14)
-    assert model.loss_history(np.empty((0, 4)), X, y).shape == (0,)
-    assert model.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
-
-
-@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
-def test_loss_history_bad_shape(W):
-    with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
-        model.loss_history(W, X, y)
-
-
 def test_first_below_and_jitter():
     losses = [1.0, 0.1, 0.2, 0.01, 0.001]
     assert optim.first_below(losses, 0.5) == 1

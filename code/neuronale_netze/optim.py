@@ -89,7 +89,7 @@ def nesterov(grad, w0, *, lr, n_iter):
         yield w
 
 
-def stochastic_gradient(grad, n_samples, *, batch_size, rng):
+def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
     """Macht aus ``grad(w, idx)`` einen Gradienten ``grad(w)``, der bei jedem Aufruf einen
     neuen Minibatch zieht: ``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1.
 

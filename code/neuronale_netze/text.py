@@ -48,19 +48,24 @@ def glue_de(name, x, digits=3, sci=None):
 
     Laufzeiten unter ``time_…`` (siehe ``markdown_de`` und ``glue_time``).
     """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    glue(name, Markdown(markdown_de(name, x, digits, sci)), display=False)
+    _glue_markdown(name, markdown_de(name, x, digits, sci))
 
 
 def glue_vec(name, w, digits=4):
-    """Klebt einen Vektor als Formel ``(a; b; …)`` im deutschen Zahlformat ein."""
+    """Klebt einen Vektor als Formel ``(a; b; …)`` im deutschen Zahlformat ein.
+
+    In der Formel steht das Dezimalkomma als ``{,}``: Ein bloßes Komma setzt TeX (und
+    MathJax) als Satzzeichen, mit Abstand danach.
+    """
+    text = "; ".join(format_de(float(v), digits, sci=False).replace(",", "{,}") for v in w)
+    _glue_markdown(name, f"$({text})$")
+
+
+def _glue_markdown(name, md):
     from IPython.display import Markdown
     from myst_nb import glue
 
-    text = "; ".join(format_de(float(v), digits, sci=False) for v in w)
-    glue(name, Markdown(f"$({text})$"), display=False)
+    glue(name, Markdown(md), display=False)
 
 
 def glue_time(name, seconds, digits=2):
