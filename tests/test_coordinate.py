@@ -76,6 +76,12 @@ def test_iterates_are_the_old_ones_bit_for_bit(seed, lr):
     np.testing.assert_array_equal(W, ref)
 
 
+def test_signature():
+    import inspect
+
+    assert str(inspect.signature(coordinate.coordinate_descent)) == "(grad, w0, *, lr, n_iter, rng)"
+
+
 def test_partial_from_gradient():
     partial = coordinate.partial_from_gradient(lambda w: 2 * w)
     assert partial(np.array([1.0, 3.0]), 1) == 6.0

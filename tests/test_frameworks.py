@@ -21,6 +21,21 @@ def test_importing_the_package_does_not_import_the_frameworks():
     assert out.stderr == ""
 
 
+@pytest.mark.parametrize(("adapter", "signature"), [
+    (frameworks.fit_sklearn, "(X, y, random_state, **settings)"),
+    (frameworks.fit_keras,
+     "(X, y, seed, *, lr=0.001, epochs=100, optimizer='adam', history=True)"),
+    (frameworks.fit_keras_seeds,
+     "(X, y, seeds, *, lr=0.001, epochs=100, optimizer='adam', history=True)"),
+    (frameworks.fit_torch,
+     "(X, y, seed, *, lr=1e-05, epochs=100, batch_size=5, shuffle=True, history=True)"),
+])
+def test_adapters_take_keywords_in_one_order_with_the_same_defaults(adapter, signature):
+    import inspect
+
+    assert str(inspect.signature(adapter)) == signature
+
+
 # --- scikit-learn -------------------------------------------------------------------
 
 

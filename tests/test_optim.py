@@ -261,6 +261,21 @@ def test_full_batch_stochastic_nesterov_is_nesterov():
     np.testing.assert_array_equal(W_s, W)
 
 
+# --- the public signatures the chapters call ----------------------------------------------
+
+@pytest.mark.parametrize(("method", "signature"), [
+    (optim.gradient_descent, "(grad, w0, *, lr, n_iter)"),
+    (optim.nesterov, "(grad, w0, *, lr, n_iter)"),
+    (optim.sgd, "(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng)"),
+    (optim.stochastic_nesterov, "(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng)"),
+    (optim.stochastic_gradient, "(grad, n_samples, *, batch_size=1, rng)"),
+])
+def test_signatures(method, signature):
+    import inspect
+
+    assert str(inspect.signature(method)) == signature
+
+
 # --- bad input ------------------------------------------------------------------------------
 
 def call(method, w0=None, **kw):
