@@ -261,6 +261,27 @@ def test_full_batch_stochastic_nesterov_is_nesterov():
     np.testing.assert_array_equal(W_s, W)
 
 
+def test_the_decorator_turns_any_loop_into_an_optimiser():
+    @optim.optimizer
+    def heavy_ball(grad, w0, *, lr, n_iter):  # w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr·g + ½ (w⁽ᵏ⁻¹⁾ − w⁽ᵏ⁻²⁾)
+        w = w_prev = w0
+        for k in range(1, n_iter + 1):
+            w_prev, w = w, w - lr(k) * grad(w) + 0.5 * (w - w_prev)
+            yield w
+
+    # f(w) = w²/2, lr = 1/2: w_k = ½ w_{k−1} + ½ (w_{k−1} − w_{k−2}) = w_{k−1} − ½ w_{k−2}
+    W = heavy_ball(lambda w: w, [4.0], lr=0.5, n_iter=4)
+    np.testing.assert_array_equal(W[:, 0], [4.0, 2.0, 0.0, -1.0, -1.0])
+    assert heavy_ball.__name__ == "heavy_ball"
+    with pytest.raises(ValueError, match="^n_iter must"):
+        heavy_ball(lambda w: w, [4.0], lr=0.5, n_iter=-1)
+    with pytest.raises(ValueError, match=r"^lr must .* lr\(2\) = -1"):
+        heavy_ball(lambda w: w, [4.0], lr=lambda k: 1 if k < 2 else -1, n_iter=4)
+    with pytest.raises(optim.DivergenceError) as info:
+        heavy_ball(lambda w: w, [4.0], lr=lambda k: 1e308 if k == 2 else 0.5, n_iter=4)
+    assert info.value.iteration == 2 and info.value.lr == 1e308  # 2 − 2·1e308 = −inf
+
+
 # --- the public signatures the chapters call ----------------------------------------------
 
 @pytest.mark.parametrize(("method", "signature"), [
