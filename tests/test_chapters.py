@@ -8,7 +8,10 @@
   function;
 - glue (slow, uses the built book): every glued key is referenced in the chapter's text, and
   every reference names a key the chapter glues. Keys built at run time (f-strings) are no
-  problem, because the keys are read from the executed notebooks of the build.
+  problem, because the keys are read from the build's execution of exactly the current
+  chapter: its jupyter-cache record (`_build/.jupyter_cache`, matched by the hash of the code
+  cells, as the build matches it). The notebooks in `_build/jupyter_execute` cannot serve:
+  myst-nb strips the glue outputs from them.
 """
 
 import ast
@@ -17,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, toc_files
 
 REMOVED_TAGS = {"remove-cell", "remove-input"}
@@ -142,7 +146,7 @@ def test_visible_cells_run_alone():
     """Exactly the issue's check, for every chapter: what the reader sees runs by itself."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip([n for n, _ in CHAPTERS],
-                           pool.map(lambda item: run_visible(item[1]), CHAPTERS)))
+                           pool.map(lambda item: run_visible(item[1]), CHAPTERS), strict=True))
     failed = {name: problems for name, problems in results.items() if problems}
     assert not failed, "\n\n".join(f"{name}:\n" + "\n".join(p) for name, p in failed.items())
 
@@ -155,11 +159,8 @@ def glue_references(text):
     return {a or b for a, b in GLUE_REF.findall(text)}
 
 
-def glued_keys(executed):
+def glued_keys(nb):
     """Keys glued in an executed notebook (myst-nb marks their outputs with ``scrapbook``)."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
     return {out["metadata"]["scrapbook"]["name"]
             for cell in nb.cells if cell.cell_type == "code"
             for out in cell.get("outputs", []) if "scrapbook" in out.get("metadata", {})}
@@ -169,6 +170,18 @@ def test_glue_references_are_found():
     text = ("a {glue:md}`lr:myst` b {glue}`n` c {glue:text}`x_1:.2f`\n"
             "```{glue:md} bp_table\n:format: myst\n```\n```{glue:figure} fig_a\n```\n")
     assert glue_references(text) == {"lr", "n", "x_1", "bp_table", "fig_a"}
+
+
+def executed_notebook(path, cache_dir=ROOT / "_build" / ".jupyter_cache"):
+    """The build's execution of the current version of a chapter (``None`` if there is none)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_dir)
+    try:
+        record = cache.match_cache_notebook(_read(path))
+    except KeyError:
+        return None
+    return cache.get_cache_bundle(record.pk).nb
 
 
 def glue_problems(path, executed):
@@ -181,12 +194,27 @@ def glue_problems(path, executed):
 
 @pytest.mark.slow
 def test_every_glued_key_is_used_and_every_reference_glued(built_site):
-    """On the build's executed notebooks (`_build/jupyter_execute`), so run-time keys count."""
+    """On the build's executions of the chapters, so keys built at run time count."""
     failed = {}
     for name, path in CHAPTERS:
-        executed = ROOT / "_build" / "jupyter_execute" / path.relative_to(ROOT).with_suffix(".ipynb")
-        assert executed.is_file(), f"{name}: no executed notebook {executed}"
+        executed = executed_notebook(path)
+        assert executed is not None, f"{name}: the build left no execution of this version"
         problems = glue_problems(path, executed)
         if problems:
             failed[name] = problems
     assert not failed, "\n".join(f"{name}: {p}" for name, ps in failed.items() for p in ps)
+
+
+def test_glue_problems_name_dead_and_missing_keys(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": "1"},
+                                           metadata={"scrapbook": {"name": key}})
+                    for key in ("used", "dead")]
+    nb.cells = [cell]
+    chapter = tmp_path / "c.md"
+    chapter.write_text("a {glue:md}`used:myst` b {glue:md}`missing:myst`", encoding="utf-8")
+    assert glue_problems(chapter, nb) == ["glued but never used: dead",
+                                          "used but never glued: missing"]
