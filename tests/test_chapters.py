@@ -15,6 +15,7 @@
 """
 
 import ast
+import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -129,10 +130,10 @@ def run_visible(path, timeout=900):
     nb = visible_notebook(path)
     client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                      resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
+    try:  # asyncio.run: each worker thread gets its own event loop, closed at the end
+        asyncio.run(client.async_execute())
     except nbclient.exceptions.CellExecutionError as err:
-        return [str(err)[:3000]]
+        return [re.sub(r"\x1b\[[0-9;]*m", "", str(err))[:3000]]  # without terminal colours
     problems = []
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
