@@ -98,13 +98,13 @@ def check_start(w0, name="w0"):
 
 
 def check_X(X, n_inputs=None):
-    """Stichproben ``X`` der Form (m, ``n_inputs``); ``n_inputs=None``: beliebig viele Inputs."""
+    """Datenpunkte ``X`` der Form (m, ``n_inputs``); ``n_inputs=None``: beliebig viele Inputs."""
     if onp.ndim(X) != 2 or (n_inputs is not None and onp.shape(X)[1] != n_inputs):
         raise ValueError(f"X must have shape (m, {n_inputs or 'n_inputs'}), got {onp.shape(X)}")
 
 
 def check_samples(X, y, n_inputs=1):
-    """Stichproben ``X`` (Form (m, ``n_inputs``)) und ``y`` (Form (m,))."""
+    """Datenpunkte ``X`` (Form (m, ``n_inputs``)) und ``y`` (Form (m,))."""
     check_X(X, n_inputs)
     if onp.ndim(y) != 1 or onp.shape(y)[0] != onp.shape(X)[0]:
         raise ValueError(

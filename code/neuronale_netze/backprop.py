@@ -58,7 +58,7 @@ def chain_gradient(w, x, y, act, act_grad):
 def mlp_gradient(w, X, y, n_hidden):
     """Gradient von ``model.mlp_loss`` (k = ``n_hidden`` Neuronen).
 
-    Vektorisiert über Stichproben (Zeilen) und Neuronen (Spalten),
+    Vektorisiert über Datenpunkte (Zeilen) und Neuronen (Spalten),
     Anordnung wie ``model.unpack_mlp``.
     """
     check_samples(X, y, n_inputs=None)

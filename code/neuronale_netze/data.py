@@ -6,7 +6,7 @@ from ._checks import check_int
 
 
 def model_problem(n=10):
-    """Die ``n + 1`` äquidistanten Stichproben ``x_i = y_i = i/n``, ``i = 0, …, n``.
+    """Die ``n + 1`` äquidistanten Datenpunkte ``x_i = y_i = i/n``, ``i = 0, …, n``.
 
     Gibt ``(X, y)`` zurück, ``X`` mit Form ``(n + 1, 1)``, ``y`` mit Form ``(n + 1,)``.
     """

@@ -1,6 +1,6 @@
 """Das Modell g(x, w) und der Loss l(w), für NumPy und für autograd.
 
-Alle Funktionen sind über die Stichproben vektorisiert (keine Python-Schleife)
+Alle Funktionen sind über die Datenpunkte vektorisiert (keine Python-Schleife)
 und lassen sich mit ``autograd.grad`` differenzieren.
 """
 
@@ -23,7 +23,7 @@ def predict(w, X):
 
 
 def loss(w, X, y):
-    """l(w): Mittel von (g(x_i, w) − y_i)² über alle n+1 Stichproben."""
+    """l(w): Mittel von (g(x_i, w) − y_i)² über alle n + 1 Datenpunkte."""
     check_samples(X, y)
     return np.mean((predict(w, X) - y) ** 2)
 
@@ -33,7 +33,7 @@ loss_grad = grad(loss)
 
 
 def full_gradient(X, y, grad=loss_grad):
-    """Der Gradient über alle Stichproben als Funktion von w allein (für die Optimierer).
+    """Der Gradient über alle Datenpunkte als Funktion von w allein (für die Optimierer).
 
     ``grad(w, X, y)`` ist ``loss_grad`` (autograd) oder ``backprop.loss_gradient``.
     """
@@ -46,7 +46,7 @@ def full_gradient(X, y, grad=loss_grad):
 
 
 def batch_gradient(X, y, grad=loss_grad):
-    """Der mittlere Gradient über die Stichproben ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
+    """Der mittlere Gradient über die Datenpunkte ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
     check_samples(X, y)
 
     def batch_grad(w, idx):
@@ -118,6 +118,6 @@ def mlp_predict(w, X, n_hidden):
 
 
 def mlp_loss(w, X, y, n_hidden):
-    """Mittlerer quadratischer Fehler des MLP über alle Stichproben (je Vektor eines Stapels)."""
+    """Mittlerer quadratischer Fehler des MLP über alle Datenpunkte (je Vektor eines Stapels)."""
     check_samples(X, y, n_inputs=None)
     return np.mean((mlp_predict(w, X, n_hidden) - y) ** 2, axis=-1)

@@ -109,7 +109,7 @@ def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
 
 def sgd(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
     """Minibatch-SGD: das Gradientenverfahren mit dem mittleren Gradienten eines zufälligen
-    Minibatchs; ``grad(w, idx)`` mittelt über die Stichproben ``idx``."""
+    Minibatchs; ``grad(w, idx)`` mittelt über die Datenpunkte ``idx``."""
     batch_grad = stochastic_gradient(grad, n_samples, batch_size=batch_size, rng=rng)
     return gradient_descent(batch_grad, w0, lr=lr, n_iter=n_iter)
 
