@@ -9,8 +9,8 @@
   fills the new issue with English text. Here they become „Fehler melden“ and „Seite
   bearbeiten“ in the menu „Repository“, and the issue is titled with the page.
 - **OpenGraph description** without display formulas, TeX commands and footnote numbers.
-- **Box titles in the PDF.** sphinx-proof translates „Satz“ etc. in HTML only; the LaTeX
-  titles are translated here with its own catalogue.
+- **sphinx-proof boxes.** Its LaTeX titles are translated with its own catalogue („Satz“, as
+  in HTML), and the body of each box gets a unique id (sphinx-proof gives all the same one).
 - **Phone layout.** ``_assets/phone/nn-phone.css`` on every page.
 - **Bibliography.** The pybtex style ``nnde``: pybtex's ``unsrt`` with German words („und“,
   „Hrsg.“, „S.“, „Bd.“, „u. a.“), titles as written in ``references.bib``, DOIs as links.
@@ -236,6 +236,18 @@ def german_proof_titles_in_latex(app):
             handlers[name] = (visit, wrap(depart))
 
 
+def unique_proof_ids(app, doctree):
+    """sphinx-proof gives the body of every box the id ``proof-content``: two boxes on a page
+    are invalid HTML (duplicate id, the Nu checker's error). The body gets the box's id plus
+    ``-content`` instead (nothing refers to the old id)."""
+    for section in doctree.findall(nodes.section):
+        if "proof-content" in section["ids"]:
+            box = section.parent.get("ids", []) if section.parent is not None else []
+            section["ids"].remove("proof-content")
+            if box:
+                section["ids"].append(f"{box[0]}-content")
+
+
 def setup(app):
     register_plugin("pybtex.style.formatting", "nnde", GermanStyle)
     # before Sphinx's own filters (warning suppression, -W), on every handler of its logger
@@ -245,5 +257,6 @@ def setup(app):
     app.connect("config-inited", add_phone_css)
     og_description_without_markup()
     app.connect("builder-inited", german_proof_titles_in_latex)
+    app.connect("doctree-read", unique_proof_ids)
     app.connect("html-page-context", german_buttons, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -180,7 +180,8 @@ def test_issue_and_edit_buttons_are_german_and_use_the_repository(built_site):
     assert f'href="{url}/edit/{branch}/chapters/02-mlp.md"' in html
     assert f'href="{url}/issues/new?title=Fehler%20auf%20der%20Seite%20chapters/02-mlp.html' in html
     assert "Fehler melden" in html and "Seite bearbeiten" in html
-    assert "Open issue" not in html and "Suggest edit" not in html
+    for english in ("Open issue", "Suggest edit", "Source repositories"):
+        assert english not in html, english
 
 
 @pytest.mark.slow
