@@ -10,7 +10,8 @@
   bearbeiten“ in the menu „Repository“, and the issue is titled with the page.
 - **OpenGraph description** without display formulas, TeX commands and footnote numbers.
 - **sphinx-proof boxes.** Its LaTeX titles are translated with its own catalogue („Satz“, as
-  in HTML), and the body of each box gets a unique id (sphinx-proof gives all the same one).
+  in HTML) and numbered in handouts too, and the body of each box gets a unique id
+  (sphinx-proof gives all the same one).
 - **Phone layout.** ``_assets/phone/nn-phone.css`` on every page.
 - **Bibliography.** The pybtex style ``nnde``: pybtex's ``unsrt`` with German words („und“,
   „Hrsg.“, „S.“, „Bd.“, „u. a.“), titles as written in ``references.bib``, DOIs as links.
@@ -226,8 +227,18 @@ def german_proof_titles_in_latex(app):
                 return
             english = node.attributes.get("realtype", "").title()
             idx = proof_nodes.list_rindex(self.body, proof_nodes.latex_admonition_start) + 2
-            if english and self.body[idx].startswith(english):
-                self.body[idx] = translate(english) + self.body[idx][len(english):]
+            if not english or not self.body[idx].startswith(english):
+                return
+            title = translate(english)
+            if depart is proof_nodes.depart_enumerable_node:
+                # the number of the box in its document (its own lookup finds no document in
+                # a handout, whose root is the page itself, and prints no number there)
+                numbers = self.builder.env.toc_fignumbers.get(self.curfilestack[-1], {})
+                ids = node.attributes.get("ids", [""])
+                number = numbers.get(node.attributes.get("countertype", ""), {}).get(ids[0])
+                if number:
+                    title += " " + ".".join(map(str, number))
+            self.body[idx] = title
         return german_depart
 
     theirs = (proof_nodes.depart_enumerable_node, proof_nodes.depart_unenumerable_node)
