@@ -8,7 +8,8 @@
   edit" (its German catalogue has no entry for them), their menu "Source repositories", and
   fills the new issue with English text. Here they become „Fehler melden“ and „Seite
   bearbeiten“ in the menu „Repository“, and the issue is titled with the page.
-- **OpenGraph description** without display formulas, TeX commands and footnote numbers.
+- **OpenGraph description** without display formulas, TeX commands, footnote numbers and
+  wall-clock values.
 - **sphinx-proof boxes.** Its LaTeX titles are translated with its own catalogue („Satz“, as
   in HTML) and numbered in handouts too, and the body of each box gets a unique id
   (sphinx-proof gives all the same one).
@@ -119,7 +120,8 @@ def og_description_without_markup():
     """sphinxext-opengraph builds the description from the page's text, formulas and footnote
     numbers included ("... Zitat. 1 ... l(w) = \\frac{1}{n+1}..."). Display formulas, footnotes
     and inline formulas with TeX commands are left out; plain inline formulas such as
-    ``g(x, w)`` stay."""
+    ``g(x, w)`` stay. Wall-clock values (class ``wallclock``) are left out too: they differ
+    from build to build, and the reproducibility gate masks them in the body only."""
     from sphinxext.opengraph import _description_parser as parser
 
     visit = parser.DescriptionParser.dispatch_visit
@@ -128,8 +130,10 @@ def og_description_without_markup():
     skipped = (nodes.math_block, nodes.footnote_reference, nodes.footnote, nodes.target)
 
     def dispatch_visit(self, node):
-        if not self.stop and (isinstance(node, skipped) or (
-                isinstance(node, nodes.math) and "\\" in node.astext())):
+        if not self.stop and (
+                isinstance(node, skipped)
+                or (isinstance(node, nodes.math) and "\\" in node.astext())
+                or (isinstance(node, nodes.Element) and "wallclock" in node.get("classes", []))):
             raise nodes.SkipNode
         return visit(self, node)
 

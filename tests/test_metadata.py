@@ -169,6 +169,7 @@ def test_every_page_has_opengraph_and_description(built_site):
         for tag in ('property="og:description"', 'name="description"'):
             match = re.search(rf'<meta {tag} content="([^"]*)"', html)
             assert match and len(match.group(1)) > 40, f"{name}: {tag}"
+            assert "\\" not in match.group(1), f"{name}: TeX in the {tag}: {match.group(1)}"
         assert "og:image" not in html, f"{name}: no images are generated"
         assert f'<link rel="canonical" href="{base}{name}.html" />' in html, name
 
