@@ -11,13 +11,15 @@
 - **OpenGraph description** without display formulas, TeX commands, footnote numbers and
   wall-clock values.
 - **sphinx-proof boxes.** Its LaTeX titles are translated with its own catalogue („Satz“, as
-  in HTML) and numbered in handouts too, and the body of each box gets a unique id
+  in HTML) and numbered in handouts too, a reference to a box in another chapter prints
+  „Satz 1“ in a handout too (not the bare label), and the body of each box gets a unique id
   (sphinx-proof gives all the same one).
 - **Phone layout.** ``_assets/phone/nn-phone.css`` on every page.
 - **Bibliography.** The pybtex style ``nnde``: pybtex's ``unsrt`` with German words („und“,
   „Hrsg.“, „S.“, „Bd.“, „u. a.“), titles as written in ``references.bib``, DOIs as links.
   myst-parser 3's false "no footnote definition" warning for ``{footcite}`` is filtered (only
-  that one).
+  that one). In LaTeX, the footnote marks of a citation of several works get a comma between
+  them („1,2“, not „12“).
 """
 
 import logging
@@ -43,6 +45,8 @@ from pybtex.style.template import (
     together,
     words,
 )
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 PHONE_CSS_DIR = Path(__file__).resolve().parent.parent / "_assets" / "phone"
 SOURCE_GROUP = "source-buttons"
@@ -251,6 +255,51 @@ def german_proof_titles_in_latex(app):
             handlers[name] = (visit, wrap(depart))
 
 
+class ProofRefsOutsideTheDocument(SphinxPostTransform):
+    """LaTeX: in a handout, a ``{prf:ref}`` to a box of another chapter has no target (the
+    LaTeX builder raises ``NoUri``), and Sphinx would print the bare label
+    (``satz-nicht-konvex``). It becomes the text the book prints, type and number („Satz 1“),
+    without a link; a reference with its own text keeps that text."""
+
+    default_priority = 5  # before Sphinx's ReferencesResolver (10)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        try:
+            from sphinx_proof import MESSAGE_CATALOG_NAME
+        except ImportError:
+            return
+        from sphinx.locale import get_translation
+
+        translate = get_translation(MESSAGE_CATALOG_NAME)
+        boxes = getattr(self.env, "proof_list", {})
+        inside = getattr(self.app.builder, "docnames", set())
+        for ref in list(self.document.findall(addnodes.pending_xref)):
+            box = boxes.get(ref.get("reftarget")) if ref.get("refdomain") == "prf" else None
+            if box is None or box["docname"] in inside:
+                continue
+            text = ref.astext()
+            if ref["reftarget"] in text:  # no text of its own: „Satz 1“ as sphinx-proof does
+                numbers = self.env.toc_fignumbers.get(box["docname"], {})
+                number = numbers.get(box["countertype"], {}).get(ref["reftarget"], ())
+                text = f"{translate(box['realtype'].title())} {'.'.join(map(str, number))}"
+            ref.replace_self(nodes.inline(text.strip(), text.strip()))
+
+
+class CommaBetweenFootnoteMarks(SphinxPostTransform):
+    """LaTeX: ``{footcite}`a,b``` puts two footnote marks side by side, and the marks 1 and 2
+    print as „12“. A superscript comma goes between adjacent marks („1,2“), as in print."""
+
+    default_priority = 5  # before Sphinx's LaTeXFootnoteTransform (600)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        for ref in list(self.document.findall(nodes.footnote_reference)):
+            following = ref.next_node(descend=False, siblings=True)
+            if isinstance(following, nodes.footnote_reference):
+                ref.parent.insert(ref.parent.index(ref) + 1, nodes.superscript(",", ","))
+
+
 def unique_proof_ids(app, doctree):
     """sphinx-proof gives the body of every box the id ``proof-content``: two boxes on a page
     are invalid HTML (duplicate id, the Nu checker's error). The body gets the box's id plus
@@ -272,6 +321,8 @@ def setup(app):
     app.connect("config-inited", add_phone_css)
     og_description_without_markup()
     app.connect("builder-inited", german_proof_titles_in_latex)
+    app.add_post_transform(ProofRefsOutsideTheDocument)
+    app.add_post_transform(CommaBetweenFootnoteMarks)
     app.connect("doctree-read", unique_proof_ids)
     app.connect("html-page-context", german_buttons, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

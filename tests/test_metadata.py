@@ -17,7 +17,7 @@ import yaml
 from conftest import ROOT, toc_files
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from nn_meta import pages_url  # noqa: E402
+from nn_meta import CommaBetweenFootnoteMarks, pages_url  # noqa: E402
 
 CFF_VENV = ROOT / "_build" / "cffconvert-venv"
 CFF_REQUIREMENTS = ROOT / "tests" / "requirements-cffconvert.txt"
@@ -153,6 +153,50 @@ def test_bib_entries_are_well_formed(bib):
         if "url" in fields:
             assert fields["url"].startswith("https://"), f"{key}: {fields['url']}"
     assert len(dois) == len(set(dois)), "two entries share a DOI"
+
+
+# ------------------------------------------------------------------------------ in the chapters
+
+
+def chapter_texts():
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "chapters").glob("*.md"))}
+
+
+def test_chapters_cite_enough_works_all_from_the_bib(bib):
+    texts = chapter_texts()
+    cited = {key.strip() for text in texts.values()
+             for keys in re.findall(r"\{footcite\}`([^`]+)`", text) for key in keys.split(",")}
+    assert cited <= set(bib.entries), cited - set(bib.entries)
+    assert len(cited) >= 12, sorted(cited)
+    for name, text in texts.items():  # every page that cites lists its works at its end
+        if "{footcite}" in text:
+            assert "{footbibliography}" in text.split("{footcite}")[-1], name
+
+
+def test_chapters_link_the_glossary_and_refer_to_every_box():
+    text = "".join(chapter_texts().values())
+    assert text.count("{term}`") >= 45
+    boxes = set(re.findall(r"```\{prf:(?:definition|theorem|proposition)\}[^\n]*\n:label: (\S+)",
+                           text))
+    referenced = set(re.findall(r"\{prf:ref\}`([^`]+)`", text))
+    assert len(boxes) >= 5, boxes
+    assert boxes <= referenced, f"boxes nobody refers to: {boxes - referenced}"
+
+
+def test_latex_footnote_marks_side_by_side_get_a_comma():
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    document = new_document("test", get_default_settings(Parser))
+    para = nodes.paragraph()
+    para += [nodes.Text("SGD."), nodes.footnote_reference("1", "1"),
+             nodes.footnote_reference("2", "2"), nodes.Text(" Ist "),
+             nodes.footnote_reference("3", "3"), nodes.Text(".")]
+    document += para
+    CommaBetweenFootnoteMarks(document).run()
+    assert para.astext() == "SGD.1,2 Ist 3."
 
 
 # ------------------------------------------------------------------------------ built pages

@@ -18,6 +18,10 @@ import pdf  # noqa: E402
 
 PDF_DIR = ROOT / "_build" / "pdf"
 UMLAUT_WORD = re.compile(r"\b\w*[äöüÄÖÜß]\w*\b")
+# labels of the sphinx-proof boxes; a reference to one must print „Satz 1“, never the label
+BOX_LABELS = sorted(set(re.findall(
+    r"```\{prf:\w+\}[^\n]*\n:label: (\S+)",
+    "".join(p.read_text(encoding="utf-8") for p in (ROOT / "chapters").glob("*.md")))))
 
 
 # ---------------------------------------------------------------- fast: the driver's logic
@@ -90,6 +94,10 @@ def test_site_links_only_to_built_pdfs(tmp_path):
     assert sorted(p.name for p in (html / "pdf").iterdir()) == ["book.pdf", "x.pdf"]
 
 
+def test_box_labels_are_found():
+    assert len(BOX_LABELS) >= 5 and "satz-nicht-konvex" in BOX_LABELS, BOX_LABELS
+
+
 # ---------------------------------------------------------------- slow: the real PDFs
 def _run(*cmd):
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -141,6 +149,8 @@ def test_text_titles_german_and_clean(built_pdfs):
     for name in _pdfs(built_pdfs):
         text = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / name), "-")
         assert "??" not in text, f"unresolved reference in {name}"
+        bare = [label for label in BOX_LABELS if label in text.replace("-\n", "-")]
+        assert not bare, f"box reference printed as its label in {name}: {bare}"
         assert "\x1b" not in text and "[0m" not in text, f"ANSI escape in {name}"
         assert "Traceback" not in text, name
         assert "plotting.use_style()" not in text, f"removed set-up cell shown in {name}"
