@@ -71,6 +71,13 @@ def test_aufgaben_is_the_last_section_and_holds_the_exercises(name):
 
 
 @pytest.mark.parametrize("name", CONTENT)
+def test_exercise_texts_hold_no_links(name):
+    """Links on the tinted background of an exercise box fail axe's colour contrast."""
+    for body in re.findall(r"^```\{exercise\}.*?^```$", source(name), re.M | re.S):
+        assert not re.search(r"\{(doc|ref|numref|eq)\}|\]\(", body), body[:80]
+
+
+@pytest.mark.parametrize("name", CONTENT)
 def test_titles_name_kind_and_difficulty(name):
     for title, opts in exercises(name):
         assert TITLE.match(title), title
