@@ -165,3 +165,17 @@ def test_student_cells_cut_solutions_across_cells():
     assert sum(c.source == nn_ipynb.PLACEHOLDER for c in out) == 1  # B has no code
     with pytest.raises(ValueError, match="solution-end"):
         nn_ipynb.student_cells([md("```{solution-start} ex-1-a\n```\n\noffen")])
+
+
+@pytest.mark.parametrize("name", CONTENT)
+def test_glue_keys_of_the_exercises_are_literal_and_used(name):
+    """Every number in the solutions' prose is glued by a solution cell under a literal key
+    ``exNN_…``, and every key glued there is used."""
+    text = source(name)
+    part = text[text.rindex("\n## Aufgaben\n"):]
+    glued = re.findall(r"glue_(?:de|vec)\((f?)\"([^\"]+)\"", part)
+    assert all(not prefix for prefix, _ in glued), "glue keys must be literal strings"
+    keys = [key for _, key in glued]
+    used = re.findall(r"\{glue:md\}`([^`:]+):myst`", part)
+    assert len(keys) == len(set(keys)) and set(keys) == set(used), (keys, used)
+    assert all(re.fullmatch(r"ex\d+_\w+", key) for key in keys), keys
