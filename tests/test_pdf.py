@@ -286,3 +286,13 @@ def test_every_section_with_exercises_links_its_solutions(built_pdfs, built_book
         assert f'href="{prefix}pdf/{name}"' in page, f"{doc}: no link to its solutions"
         assert "Lösungen (PDF)" in page
         assert (html / "pdf" / name).stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_every_character_has_a_glyph(built_pdfs):
+    """XeLaTeX only logs a character its font lacks (★ of the exercise titles, Greek in bold
+    headings): the PDF would show nothing there."""
+    for tex_log in (ROOT / "_build" / "latex").glob("neuronale-netze*.log"):
+        missing = re.findall(r"^Missing character: There is no (.+?) in font",
+                             tex_log.read_text(errors="replace"), re.M)
+        assert missing == [], (tex_log.name, sorted(set(missing)))
