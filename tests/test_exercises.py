@@ -179,3 +179,23 @@ def test_glue_keys_of_the_exercises_are_literal_and_used(name):
     used = re.findall(r"\{glue:md\}`([^`:]+):myst`", part)
     assert len(keys) == len(set(keys)) and set(keys) == set(used), (keys, used)
     assert all(re.fullmatch(r"ex\d+_\w+", key) for key in keys), keys
+
+
+def test_exercise_content_ids_become_unique():
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    import nn_exercises
+
+    doc = nodes.document(None, None)
+    for label in ("ex-1-a", "sol-1-a", "ex-1-b"):
+        box = nodes.admonition(label=label)
+        shared = "solution-content" if label.startswith("sol") else "exercise-content"
+        box += nodes.section(ids=[shared])
+        doc += box
+    doc += nodes.section(ids=["exercise-content"])  # not in an exercise: left alone
+    nn_exercises.UniqueExerciseIds.run(SimpleNamespace(document=doc))
+    ids = [section["ids"] for section in doc.findall(nodes.section)]
+    assert ids == [["ex-1-a-inhalt"], ["sol-1-a-inhalt"], ["ex-1-b-inhalt"],
+                   ["exercise-content"]]
