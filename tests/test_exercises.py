@@ -6,13 +6,16 @@ themselves run in the book build (`tests/test_book.py`), where a failing assert 
 import ast
 import re
 import sys
+from types import SimpleNamespace
 
 import nbformat
 import pytest
+from docutils import nodes
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
+import nn_exercises  # noqa: E402
 import nn_ipynb  # noqa: E402
 
 # the content sections 1.2-1.8 (1.1 and the execution page have no exercises)
@@ -182,12 +185,6 @@ def test_glue_keys_of_the_exercises_are_literal_and_used(name):
 
 
 def test_exercise_content_ids_become_unique():
-    from types import SimpleNamespace
-
-    from docutils import nodes
-
-    import nn_exercises
-
     doc = nodes.document(None, None)
     for label in ("ex-1-a", "sol-1-a", "ex-1-b"):
         box = nodes.admonition(label=label)
