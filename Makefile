@@ -38,7 +38,7 @@ fast: install
 	$(PY) -m pytest -m "not slow"
 
 lint: install
-	$(VENV)/bin/ruff check code tests _ext benchmarks
+	$(VENV)/bin/ruff check code tests _ext benchmarks tools
 
 clean:
 	rm -rf _build

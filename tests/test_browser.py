@@ -3,13 +3,14 @@
 Every page loads without console or page errors, requests nothing from any host but the site
 itself (MathJax included), shows every image with an alt text, has its formulas typeset by
 MathJax with no raw TeX left, and links prev/next along the table of contents. A screenshot of
-every page is saved to ``_build/screenshots/`` for a person to look at.
+every page is saved to ``_build/screenshots/`` for a person to look at. On a phone (390 x 844)
+no page scrolls sideways; ``_build/screenshots/phone-<page>.png`` keeps each page at that size.
 """
 
 import pytest
 
 from conftest import ROOT, toc_files
-from sitegates import check_pages, search_hits
+from sitegates import CHROMIUM, check_pages, phone_overflow, search_hits, serve
 
 pytestmark = pytest.mark.slow
 
@@ -33,3 +34,37 @@ def test_math_is_served_by_the_site_itself(built_site):
 def test_search_finds_a_german_word_from_a_chapter(site_url):
     hrefs = search_hits(site_url, "Trainingsdaten")
     assert any(h.startswith("chapters/03-modellproblem.html") for h in hrefs), hrefs
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site_url):
+    problems = phone_overflow(site_url, toc_files(), screenshot_dir=SCREENSHOTS)
+    assert problems == [], "\n".join(problems)
+    for name in toc_files():
+        shot = SCREENSHOTS / ("phone-" + name.replace("/", "__") + ".png")
+        assert shot.stat().st_size > 5_000, name
+
+
+PHONE_PAGE = """<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8"><title>t</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><p>Kurz.</p>{body}</body></html>
+"""
+
+
+def test_phone_gate_finds_a_wide_element_and_accepts_a_scrolling_box(tmp_path):
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    wide = '<div id="wide" style="width: 1000px">breit</div>'
+    (tmp_path / "bad.html").write_text(PHONE_PAGE.format(body=wide), encoding="utf-8")
+    boxed = f'<div style="overflow-x: auto">{wide}</div>'
+    (tmp_path / "good.html").write_text(PHONE_PAGE.format(body=boxed), encoding="utf-8")
+    (tmp_path / "en.html").write_text(PHONE_PAGE.format(body="").replace('lang="de"', 'lang="en"'),
+                                      encoding="utf-8")
+    with serve(tmp_path) as url:
+        bad = phone_overflow(url, ["bad"])
+        good = phone_overflow(url, ["good"])
+        english = phone_overflow(url, ["en"])
+    assert len(bad) == 1 and "scrollWidth 1008 > innerWidth 390" in bad[0], bad
+    assert "<div> right edge 1008 px: breit" in bad[0], bad
+    assert good == []
+    assert english == ["en: <html lang='en'>, expected 'de' (German hyphenation)"]

@@ -35,6 +35,7 @@ def fixture_config():
         name: str(ROOT / path) for name, path in sphinx.get("local_extensions", {}).items()}
     sphinx["config"]["templates_path"] = [
         str(ROOT / p) for p in sphinx["config"].get("templates_path", [])]
+    config["bibtex_bibfiles"] = [str(ROOT / p) for p in config.get("bibtex_bibfiles", [])]
     if config.get("html", {}).get("favicon"):
         config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     return config
