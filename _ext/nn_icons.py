@@ -1,8 +1,8 @@
 """Sphinx extension: the theme's icons as inline SVG in CSS instead of Font Awesome's JavaScript.
 
 pydata-sphinx-theme loads ``fontawesome.js`` (1.4 MB, every Font Awesome icon) on every page to
-replace each ``<i class="fa-solid fa-…">`` (or ``<span …>``) by an SVG; without it the theme's CSS would draw the
-icons with the icon webfonts (270 KB). The site shows about twenty icons, so:
+replace each ``<i class="fa-solid fa-…">`` (or ``<span …>``) by an SVG; without it the theme's
+CSS would draw the icons with the icon webfonts (270 KB). The site shows about twenty icons, so:
 
 1. ``_templates/static/webpack-macros.html`` (a copy of the theme's file without the
    ``fontawesome.js`` line) takes the script off every page.
@@ -30,7 +30,8 @@ STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far",
 ICON_CLASSES = re.compile(r'<[a-z]+\b[^>]*\bclass="([^"]*\bfa-[^"]*)"')
 # one pack in fontawesome.js: ...var p={name:[w,h,[aliases],"unicode","path"],...} ... d("fas",p)
 PACK_END = re.compile(r'd\("(fa[bsr])",p\)')
-ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+ICON = re.compile(
+    r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
 # modifiers of the theme's CSS that are no icons
 NOT_ICONS = {"fa-lg", "fa-xs", "fa-sm", "fa-fw", "fa-2x", "fa-3x", "fa-spin", "fa-classic"}
 

@@ -12,7 +12,11 @@ KaTeX's CSS and fonts. This extension adds what the course site needs on top:
    broken formula would silently turn red on the page). Here KaTeX runs with
    ``throwOnError: true`` and ``strict: "error"``, and each error becomes a Sphinx warning that
    names the page, the line and the TeX (``-W`` turns it into a failed build).
-3. Macros that MathJax knows and KaTeX does not are given once in ``nn_katex_macros``
+3. The Node render server starts reliably: sphinxcontrib-katex connects as soon as the socket
+   file exists, which is before the server listens (``ConnectionRefusedError`` on a busy
+   machine), and allows 5 s. Here the connection is retried until the server answers, within
+   60 s, and each formula may take 60 s.
+4. Macros that MathJax knows and KaTeX does not are given once in ``nn_katex_macros``
    (``_config.yml``).
 
 The LaTeX/PDF builder is untouched: it writes the TeX itself.
@@ -20,6 +24,9 @@ The LaTeX/PDF builder is untouched: it writes the TeX itself.
 
 import re
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import sphinxcontrib.katex as katex
@@ -32,14 +39,15 @@ ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 STATIC_DIR = "katex"  # _static/katex/ on the site
 SITE_CSS = ROOT / "_assets" / "katex-site.css"  # layout of KaTeX's output in the theme
-# one font face in katex.min.css: src:url(fonts/X.woff2) format("woff2"),url(...woff) ...,url(...ttf) ...
-FONT_SRC = re.compile(r'(src:url\(fonts/[^)]+\.woff2\) format\("woff2"\))(,url\([^)]+\) format\("[a-z]+"\))+')
+# a font face in katex.min.css: src:url(fonts/X.woff2) format("woff2"),url(..woff) ..,url(..ttf) ..
+FONT_SRC = re.compile(
+    r'(src:url\(fonts/[^)]+\.woff2\) format\("woff2"\))(,url\([^)]+\) format\("[a-z]+"\))+')
 
 
 def _check_katex():
     if not (KATEX_DIST / "katex.min.js").is_file():
-        raise RuntimeError(f"KaTeX is not installed in {KATEX_DIST}: run `make node_modules/.installed` "
-                           "(npm ci) first")
+        raise RuntimeError(f"KaTeX is not installed in {KATEX_DIST}: run "
+                           "`make node_modules/.installed` (npm ci) first")
 
 
 def woff2_only_css(css):
@@ -62,6 +70,28 @@ def config_inited(app, config):
         "output": "htmlAndMathml",
         "macros": dict(config.nn_katex_macros),
     }
+
+
+def _start_server_process(cls, rundir, timeout):
+    """sphinxcontrib-katex's ``KaTeXServer.start_server_process``, retrying the connection."""
+    socket_path = rundir / "katex.sock"
+    process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, cwd=rundir)
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise katex.KaTeXError(f"the KaTeX server (node) exited with {process.returncode}")
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(socket_path))
+                return process, sock
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()
+        if time.monotonic() > deadline:
+            process.kill()
+            raise cls.timeout_error(timeout)
+        time.sleep(0.01)
 
 
 def _rendered(visit):
@@ -101,6 +131,8 @@ def builder_inited(app):
 
 def setup(app):
     app.setup_extension("sphinxcontrib.katex")
+    katex.KaTeXServer.start_server_process = classmethod(_start_server_process)
+    katex.STARTUP_TIMEOUT = katex.RENDER_TIMEOUT = 60.0
     app.add_config_value("nn_katex_macros", {}, "html")
     app.add_html_math_renderer(
         "nn_katex",

@@ -2,8 +2,8 @@
 
 Every page loads without console or page errors, requests nothing from any host but the site
 itself, shows every image with an alt text, has every formula rendered by KaTeX at build time
-(no math JavaScript, no KaTeX error) with no raw TeX left, and links prev/next along the table of contents. A screenshot of
-every page is saved to ``_build/screenshots/`` for a person to look at.
+(no math JavaScript, no KaTeX error) with no raw TeX left, and links prev/next along the table
+of contents. A screenshot of every page is saved to ``_build/screenshots/`` for a person to look at.
 """
 
 import re
