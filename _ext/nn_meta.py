@@ -3,10 +3,11 @@
 Search engines show it under the link (Lighthouse's SEO audit ``meta-description`` asks for
 it). The description is the first paragraph of the page's introduction (the paragraphs of the
 first section before its first subsection, outside code cells) that is whole sentences (starts
-with a capital, ends with ``.``, ``!``, ``?`` or ``:``) of at least 40 characters, cut at a word boundary after at most 160 characters. Formulas may appear
-only if their TeX reads as plain text (``g(x, w)``, ``x``); a paragraph with any other formula
-is passed over. Wall-clock values (they differ between builds) are left out. A page without
-such a paragraph gets its title and the book's title.
+with a capital, ends with ``.``, ``!``, ``?`` or ``:``) of at least 40 characters, cut at a word
+boundary after at most 160 characters. Formulas may appear only if their TeX reads as plain
+text (``g(x, w)``, ``x``); a paragraph with any other formula is passed over. Wall-clock
+values (they differ between builds) are left out. A page without such a paragraph gets its
+title and the book's title.
 """
 
 import html
