@@ -62,21 +62,19 @@ def config_inited(app, config):
     _check_katex()
     config.html_math_renderer = "nn_katex"
     config.katex_prerender = True
-    config.katex_js_path = str(KATEX_DIST / "katex.min.js")
+    config.katex_js_path = str(KATEX_DIST / "katex.min.js")  # what _start_server_process runs
     config.katex_css_path = f"{STATIC_DIR}/katex.min.css"
-    katex.KATEX_DEFAULT_OPTIONS = {
-        "throwOnError": True,
-        "strict": "error",
-        "output": "htmlAndMathml",
-        "macros": dict(config.nn_katex_macros),
-    }
+    patch_sphinxcontrib_katex(config.nn_katex_macros)
 
 
 def _start_server_process(cls, rundir, timeout):
     """sphinxcontrib-katex's ``KaTeXServer.start_server_process``, retrying the connection."""
     socket_path = rundir / "katex.sock"
-    process = subprocess.Popen(cls.build_command(socket=socket_path), stdin=subprocess.PIPE,
-                               stdout=subprocess.DEVNULL, cwd=rundir)
+    # KaTeX by absolute path: build_command's path relative to the package breaks when the venv
+    # is reached through a symlink
+    cmd = [katex.NODEJS_BINARY, katex.SCRIPT_PATH, "--socket", str(socket_path),
+           "--katex", str(KATEX_DIST / "katex.min")]
+    process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, cwd=rundir)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
@@ -129,10 +127,20 @@ def builder_inited(app):
         app.add_css_file(f"{STATIC_DIR}/site.css")
 
 
-def setup(app):
-    app.setup_extension("sphinxcontrib.katex")
+def patch_sphinxcontrib_katex(macros):
+    """KaTeX options, reliable server start and timeouts for sphinxcontrib-katex's renderer."""
     katex.KaTeXServer.start_server_process = classmethod(_start_server_process)
     katex.STARTUP_TIMEOUT = katex.RENDER_TIMEOUT = 60.0
+    katex.KATEX_DEFAULT_OPTIONS = {
+        "throwOnError": True,
+        "strict": "error",
+        "output": "htmlAndMathml",
+        "macros": dict(macros),
+    }
+
+
+def setup(app):
+    app.setup_extension("sphinxcontrib.katex")
     app.add_config_value("nn_katex_macros", {}, "html")
     app.add_html_math_renderer(
         "nn_katex",
