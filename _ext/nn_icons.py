@@ -11,8 +11,8 @@ CSS would draw the icons with the icon webfonts (270 KB). The site shows about t
    icon's outline from the theme's own ``fontawesome.js`` (same glyphs, same version) and
    writes ``_static/nn-icons.css``: every icon becomes the ``::before`` box of its ``<i>``,
    painted in the text colour (``currentColor``, so dark mode works) through an SVG mask given
-   as a ``data:`` URL. No request for an icon, no webfont download (a page still loads the
-   solid webfont if the theme's CSS draws a glyph with it, e.g. the icon of an admonition).
+   as a ``data:`` URL. The icons the theme's CSS puts into admonition titles are drawn the same
+   way. No request for an icon, no webfont download.
 
 An icon class on a page whose outline is not in ``fontawesome.js`` fails the build.
 """
@@ -32,6 +32,15 @@ ICON_CLASSES = re.compile(r'<[a-z]+\b[^>]*\bclass="([^"]*\bfa-[^"]*)"')
 PACK_END = re.compile(r'd\("(fa[bsr])",p\)')
 ICON = re.compile(
     r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+# the icon the theme's CSS puts into the title of each kind of admonition (pydata-sphinx-theme
+# 0.17: --pst-icon-admonition-*), drawn with the solid webfont
+ADMONITION_ICONS = {
+    "admonition": "bell", "note": "circle-info", "attention": "circle-exclamation",
+    "important": "circle-exclamation", "caution": "triangle-exclamation",
+    "warning": "triangle-exclamation", "danger": "triangle-exclamation", "error": "circle-xmark",
+    "hint": "lightbulb", "tip": "lightbulb", "seealso": "share", "todo": "pencil",
+}
+ADMONITION_CLASSES = re.compile(r'<div\b[^>]*\bclass="([^"]*\badmonition\b[^"]*)"')
 # modifiers of the theme's CSS that are no icons
 NOT_ICONS = {"fa-lg", "fa-xs", "fa-sm", "fa-fw", "fa-2x", "fa-3x", "fa-spin", "fa-classic"}
 
@@ -62,7 +71,26 @@ def used_icons(html_files):
     return used
 
 
-def icon_css(packs, used):
+def used_admonitions(html_files):
+    """The kinds (``note``, ``warning``, ...; ``admonition`` for a plain one) in the pages."""
+    kinds = set()
+    for path in html_files:
+        for classes in ADMONITION_CLASSES.findall(path.read_text(encoding="utf-8")):
+            names = [c for c in classes.split() if c in ADMONITION_ICONS]
+            kinds.add(next((c for c in names if c != "admonition"), "admonition"))
+    return kinds
+
+
+def _mask(packs, pack, name):
+    if name not in packs[pack]:
+        raise ExtensionError(f"nn_icons: icon fa-{name} ({pack}) is not in fontawesome.js")
+    width, height, path = packs[pack][name]
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
+           f"<path d='{path}'/></svg>")
+    return width / height, "data:image/svg+xml," + quote(svg, safe=" /:=',.-")
+
+
+def icon_css(packs, used, admonitions=()):
     rules = [
         "/* Font Awesome Free icons (CC BY 4.0, fontawesome.com) as CSS masks; written by "
         "_ext/nn_icons.py */",
@@ -75,15 +103,18 @@ def icon_css(packs, used):
         ".fa,.fa-solid,.fa-regular,.fa-brands,.fas,.far,.fab{font-family:inherit}",
     ]
     for pack, name in sorted(used):
-        if name not in packs[pack]:
-            raise ExtensionError(f"nn_icons: icon fa-{name} ({pack}) is not in fontawesome.js")
-        width, height, path = packs[pack][name]
-        svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
-               f"<path d='{path}'/></svg>")
-        url = "data:image/svg+xml," + quote(svg, safe=" /:=',.-")
+        ratio, url = _mask(packs, pack, name)
         style = {"fas": ".fa-solid,.fas", "far": ".fa-regular,.far", "fab": ".fa-brands,.fab"}
         selector = ",".join(f"{s}.fa-{name}::before" for s in style[pack].split(","))
-        rules.append(f'{selector}{{width:{width / height:.4g}em;--nn-icon:url("{url}")}}')
+        rules.append(f'{selector}{{width:{ratio:.4g}em;--nn-icon:url("{url}")}}')
+    for kind in sorted(admonitions):
+        # the theme's box (position, 1rem square, colour) stays; only the glyph changes
+        _, url = _mask(packs, "fas", ADMONITION_ICONS[kind])
+        cls = "" if kind == "admonition" else f".{kind}"
+        rules.append(f"div.admonition{cls}>.admonition-title::after{{content:\"\";"
+                     "font-family:inherit;background-color:currentColor;"
+                     f'-webkit-mask:url("{url}") center/contain no-repeat;'
+                     f'mask:url("{url}") center/contain no-repeat}}')
     return "\n".join(rules) + "\n"
 
 
@@ -98,7 +129,8 @@ def write_css(app, exception):
     out = Path(app.outdir)
     js = out / "_static" / "scripts" / "fontawesome.js"
     packs = icon_packs(js.read_text(encoding="utf-8"))
-    css = icon_css(packs, used_icons(sorted(out.rglob("*.html"))))
+    pages = sorted(out.rglob("*.html"))
+    css = icon_css(packs, used_icons(pages), used_admonitions(pages))
     (out / "_static" / CSS_FILE).write_text(css, encoding="utf-8")
 
 

@@ -47,3 +47,17 @@ def test_css_rule_per_icon(packs):
     assert "font-family:inherit" in css  # no webfont download for an <i> in the icon font
     with pytest.raises(ExtensionError, match="fa-gibtsnicht"):
         nn_icons.icon_css(packs, {("fas", "gibtsnicht")})
+
+
+def test_admonition_titles_get_the_themes_glyph_without_the_webfont(packs, tmp_path):
+    page = tmp_path / "seite.html"
+    page.write_text('<div class="note admonition"><p class="admonition-title">Hinweis</p></div>'
+                    '<div class="admonition"><p class="admonition-title">Eigen</p></div>',
+                    encoding="utf-8")
+    kinds = nn_icons.used_admonitions([page])
+    assert kinds == {"note", "admonition"}
+    css = nn_icons.icon_css(packs, set(), kinds)
+    note = next(r for r in css.splitlines() if r.startswith("div.admonition.note>"))
+    assert 'content:"";font-family:inherit' in note
+    assert nn_icons._mask(packs, "fas", "circle-info")[1] in note  # the theme's f05a
+    assert any(r.startswith("div.admonition>.admonition-title::after{") for r in css.splitlines())
