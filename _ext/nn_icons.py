@@ -9,10 +9,10 @@ CSS would draw the icons with the icon webfonts (270 KB). The site shows about t
 2. After the build this extension collects the icon classes the pages use (``fa-bars``,
    ``fa-rocket``, …, with their style ``fa-solid``/``fa-regular``/``fa-brands``), takes each
    icon's outline from the theme's own ``fontawesome.js`` (same glyphs, same version) and
-   writes ``_static/nn-icons.css``: every icon becomes the ``::before`` box of its ``<i>``,
-   painted in the text colour (``currentColor``, so dark mode works) through an SVG mask given
-   as a ``data:`` URL. The icons the theme's CSS puts into admonition titles are drawn the same
-   way. No request for an icon, no webfont download.
+   writes rules after ``_assets/site.css`` into ``_static/nn-site.css``: every icon becomes the
+   ``::before`` box of its ``<i>``, painted in the text colour (``currentColor``, so dark mode
+   works) through an SVG mask given as a ``data:`` URL. The icons the theme's CSS puts into
+   admonition titles are drawn the same way. No request for an icon, no webfont download.
 
 An icon class on a page whose outline is not in ``fontawesome.js`` fails the build.
 """
@@ -23,7 +23,8 @@ from urllib.parse import quote
 
 from sphinx.errors import ExtensionError
 
-CSS_FILE = "nn-icons.css"
+CSS_FILE = "nn-site.css"  # _assets/site.css, then the icon rules
+SITE_CSS = Path(__file__).resolve().parent.parent / "_assets" / "site.css"
 # the style classes of an <i>, mapped to the Font Awesome pack that holds the outline
 STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far",
           "fa-brands": "fab", "fab": "fab"}
@@ -131,7 +132,8 @@ def write_css(app, exception):
     packs = icon_packs(js.read_text(encoding="utf-8"))
     pages = sorted(out.rglob("*.html"))
     css = icon_css(packs, used_icons(pages), used_admonitions(pages))
-    (out / "_static" / CSS_FILE).write_text(css, encoding="utf-8")
+    site = SITE_CSS.read_text(encoding="utf-8")
+    (out / "_static" / CSS_FILE).write_text(site + "\n" + css, encoding="utf-8")
 
 
 def setup(app):

@@ -7,7 +7,7 @@ KaTeX's CSS and fonts. This extension adds what the course site needs on top:
 1. KaTeX from npm (``node_modules/katex``, pinned in ``package-lock.json``) renders, and its CSS
    and fonts are served from the site itself (``_static/katex/``), never from a CDN. The CSS is
    trimmed to the WOFF2 fonts (every browser the site supports reads them), so the WOFF/TTF
-   copies are not shipped; ``_assets/katex-site.css`` fits the output into the theme's layout.
+   copies are not shipped (``_assets/site.css`` fits the output into the theme's layout).
 2. Errors fail the build: sphinxcontrib-katex hands KaTeX only ``throwOnError: false`` (a
    broken formula would silently turn red on the page). Here KaTeX runs with
    ``throwOnError: true`` and ``strict: "error"``, and each error becomes a Sphinx warning that
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 STATIC_DIR = "katex"  # _static/katex/ on the site
-SITE_CSS = ROOT / "_assets" / "katex-site.css"  # layout of KaTeX's output in the theme
 # a font face in katex.min.css: src:url(fonts/X.woff2) format("woff2"),url(..woff) ..,url(..ttf) ..
 FONT_SRC = re.compile(
     r'(src:url\(fonts/[^)]+\.woff2\) format\("woff2"\))(,url\([^)]+\) format\("[a-z]+"\))+')
@@ -119,12 +118,6 @@ def copy_assets(app, exception):
     (out / "katex.min.css").write_text(woff2_only_css(css), encoding="utf-8")
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         shutil.copyfile(font, out / "fonts" / font.name)
-    shutil.copyfile(SITE_CSS, out / "site.css")
-
-
-def builder_inited(app):
-    if app.builder.format == "html":
-        app.add_css_file(f"{STATIC_DIR}/site.css")
 
 
 def patch_sphinxcontrib_katex(macros):
@@ -148,6 +141,5 @@ def setup(app):
         block_renderers=(_rendered(katex.html_visit_displaymath), None),
     )
     app.connect("config-inited", config_inited)
-    app.connect("builder-inited", builder_inited)
     app.connect("build-finished", copy_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}
