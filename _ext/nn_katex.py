@@ -7,7 +7,8 @@ KaTeX's CSS and fonts. This extension adds what the course site needs on top:
 1. KaTeX from npm (``node_modules/katex``, pinned in ``package-lock.json``) renders, and its CSS
    and fonts are served from the site itself (``_static/katex/``), never from a CDN. The CSS is
    trimmed to the WOFF2 fonts (every browser the site supports reads them), so the WOFF/TTF
-   copies are not shipped (``_assets/site.css`` fits the output into the theme's layout).
+   copies are not shipped (``_assets/site.css`` fits the output into the theme's layout). A
+   page with formulas preloads the two fonts nearly every formula needs.
 2. Errors fail the build: sphinxcontrib-katex hands KaTeX only ``throwOnError: false`` (a
    broken formula would silently turn red on the page). Here KaTeX runs with
    ``throwOnError: true`` and ``strict: "error"``, and each error becomes a Sphinx warning that
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 STATIC_DIR = "katex"  # _static/katex/ on the site
+# requested as soon as the page's head is read, so that they are there before the first paint
+# (otherwise the text reflows when they arrive: layout shift)
+PRELOAD_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 # a font face in katex.min.css: src:url(fonts/X.woff2) format("woff2"),url(..woff) ..,url(..ttf) ..
 FONT_SRC = re.compile(
     r'(src:url\(fonts/[^)]+\.woff2\) format\("woff2"\))(,url\([^)]+\) format\("[a-z]+"\))+')
@@ -132,8 +136,20 @@ def patch_sphinxcontrib_katex(macros):
     }
 
 
+def preload_fonts(app, pagename, templatename, context, doctree):
+    """On a page with formulas: preload the two fonts nearly every formula needs."""
+    if doctree is None or not any(True for _ in doctree.findall(
+            lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
+        return
+    links = "".join(
+        f'\n<link rel="preload" href="{context["pathto"](f"_static/{STATIC_DIR}/fonts/{font}", 1)}"'
+        ' as="font" type="font/woff2" crossorigin />' for font in PRELOAD_FONTS)
+    context["metatags"] = context.get("metatags", "") + links
+
+
 def setup(app):
     app.setup_extension("sphinxcontrib.katex")
+    app.connect("html-page-context", preload_fonts)
     app.add_config_value("nn_katex_macros", {}, "html")
     app.add_html_math_renderer(
         "nn_katex",
