@@ -1,11 +1,14 @@
 """Real-browser gate: Debian's Chromium (Playwright) on every page of the table of contents.
 
 Every page loads without console or page errors, requests nothing from any host but the site
-itself (MathJax included), shows every image with an alt text, has its formulas typeset by
-MathJax with no raw TeX left, and links prev/next along the table of contents. A screenshot of
-every page is saved to ``_build/screenshots/`` for a person to look at. On a phone (390 x 844)
-no page scrolls sideways; ``_build/screenshots/phone-<page>.png`` keeps each page at that size.
+itself, shows every image with an alt text, has every formula rendered by KaTeX at build time
+(no math JavaScript, no KaTeX error) with no raw TeX left, and links prev/next along the table
+of contents. A screenshot of every page is saved to ``_build/screenshots/`` for a person to look at.
+On a phone (390 x 844) no page scrolls sideways; ``_build/screenshots/phone-<page>.png`` keeps
+each page at that size.
 """
+
+import re
 
 import pytest
 
@@ -24,11 +27,21 @@ def test_every_toc_page_in_a_real_browser(site_url):
         assert (SCREENSHOTS / (name.replace("/", "__") + ".png")).stat().st_size > 10_000, name
 
 
-def test_math_is_served_by_the_site_itself(built_site):
+def test_math_is_rendered_at_build_time_and_served_by_the_site(built_site):
     html = (built_site / "chapters" / "02-mlp.html").read_text(encoding="utf-8")
-    assert 'src="../_static/mathjax/tex-chtml.js"' in html
-    assert (built_site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    # finished KaTeX HTML with assistive MathML, no script that typesets in the browser
+    assert html.count('<span class="katex">') > 10
+    assert '<span class="katex-mathml"><math xmlns="http://www.w3.org/1998/Math/MathML"' in html
+    assert "mathjax" not in html.lower().replace("mathjax_ignore", "")
+    assert "katex.min.js" not in html and "auto-render" not in html
+    # KaTeX's CSS and its WOFF2 fonts come from the site itself
+    assert 'href="../_static/katex/katex.min.css?' in html
     assert "cdn.jsdelivr.net" not in html
+    css = (built_site / "_static" / "katex" / "katex.min.css").read_text(encoding="utf-8")
+    fonts = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert fonts and all(f.endswith(".woff2") for f in fonts), fonts
+    for font in fonts:
+        assert (built_site / "_static" / "katex" / font).stat().st_size > 1000, font
 
 
 def test_search_finds_a_german_word_from_a_chapter(site_url):

@@ -118,7 +118,9 @@ def test_raw_tex_is_caught_by_the_browser(build, gate_tools):
     result, html = build("raw-tex")
     assert result.returncode == 0, log_of(result)[-5000:]  # Sphinx does not see it
     with serve(html) as url:
-        assert_reported(check_pages(url, ["index"]), "raw TeX", "a^2 + b^2")
+        problems = check_pages(url, ["index"])
+    assert_reported(problems, "raw TeX", "a^2 + b^2")
+    assert_reported(problems, "math not rendered by KaTeX", "x_1 + x_2")
 
 
 def test_bad_html_is_caught_by_browser_axe_links_and_vnu(build, gate_tools, tmp_path):

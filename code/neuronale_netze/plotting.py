@@ -206,15 +206,17 @@ def plot_ecdf(ax, values, xlabel, label=None, marks=None, xscale="linear", **kwa
         ax.legend(loc="upper left")
 
 
-def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20):
+def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20, facets=16):
     """Fläche l(w1, w3) auf einem Gitter mit Höhenlinien auf der Fläche und am Boden.
 
     ``ax`` ist eine 3D-Achse; ``segment = (L_t, w1_t, w3_t)`` zeichnet den Loss entlang einer
-    Strecke (rot) und ihre Projektion auf den Boden.
+    Strecke (rot) und ihre Projektion auf den Boden. Die Fläche wird mit höchstens
+    ``facets`` × ``facets`` Vierecken gezeichnet (die Höhenlinien nutzen das volle Gitter):
+    das hält die SVG-Datei klein.
     """
     top = float(np.max(L))
     cc = top * np.linspace(0.0, 1.0, levels) ** 2
-    ax.plot_surface(W1, W3, L, alpha=0.5, cmap="jet", linewidth=0)
+    ax.plot_surface(W1, W3, L, alpha=0.5, cmap="jet", linewidth=0, rcount=facets, ccount=facets)
     ax.contour(W1, W3, L, cc, cmap="jet", linewidths=0.6)
     ax.contour(W1, W3, L, cc, zdir="z", offset=zoff, cmap="jet", linewidths=0.6)
     if segment is not None:
