@@ -19,6 +19,9 @@
    German title from screen readers (axe ``label-content-name-mismatch``). The same markup with
    ``<span>`` titles and no ``aria-label``; ``_assets/site.css`` styles the spans as myst-nb
    styles its paragraphs.
+4. Tabs of sphinx-design 0.8 (``tab-set``) put ``aria-controls`` on their ``<label>``, which
+   the Nu HTML checker rejects (the attribute is not allowed on ``label``); the label is tied
+   to its radio input by ``for`` already. The label is written without it.
 """
 
 from html import escape
@@ -75,11 +78,21 @@ def _depart_hide_cell(self, node):
     self.body.append("</details>\n")
 
 
+def _visit_tab_label(self, node):
+    from sphinx_design.tabs import visit_tab_label
+
+    node.attributes.pop("aria_controls", None)
+    visit_tab_label(self, node)
+
+
 def setup(app):
     from myst_nb.sphinx_ import HideCodeCellNode
+    from sphinx_design.tabs import depart_tab_label, sd_tab_label
 
     app.setup_extension("myst_nb")
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell, _depart_hide_cell))
+    app.setup_extension("sphinx_design")
+    app.add_node(sd_tab_label, override=True, html=(_visit_tab_label, depart_tab_label))
     _normalise_body_only_scripts()
     _skip_wallclock_in_search_index()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
