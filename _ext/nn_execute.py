@@ -157,7 +157,23 @@ class ExecTableTransform(SphinxPostTransform):
             node.replace_self(exec_table(self.env, self.env.docname))
 
 
+def kernels_over_ipc():
+    """Start the build's kernels with the IPC transport (Unix sockets) instead of TCP.
+
+    ipykernel 7 logs ``[IPKernelApp] WARNING | Kernel is running over TCP without encryption``
+    on the kernel's stderr, which it shares with the build process, for every kernel started
+    over TCP (the default of jupyter_client). The build's kernels are local child processes, so
+    IPC, the transport the message recommends, is the right one; the warning goes with its cause.
+    myst-nb, jupyter-cache and this extension all create their kernel managers through nbclient
+    without a traitlets config, so the default of the trait is the one place to set it.
+    """
+    from jupyter_client.connect import ConnectionFileMixin
+
+    ConnectionFileMixin.class_traits()["transport"].default_value = "ipc"
+
+
 def setup(app):
+    kernels_over_ipc()
     app.add_node(ExecTableNode)
     app.add_directive("nn-exec-table", ExecTable)
     app.add_post_transform(ExecTableTransform)

@@ -13,7 +13,14 @@
    rendered as ``<span class="wallclock">``. They are the only values allowed to differ between
    two builds (tests/test_reproducible.py masks exactly these spans), so they are kept out of
    the search index: otherwise their digits would make ``searchindex.js`` differ as well.
+3. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a script
+   only if the file is already in the output's ``_static`` when the page is written.
+   sphinx-mathjax-offline copies MathJax there at ``build-finished``, after the pages: a first
+   build wrote ``tex-chtml.js``, every later one ``tex-chtml.js?v=...``. Its folder is added to
+   ``html_static_path`` instead, so Sphinx copies it before writing, in every build.
 """
+
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -55,7 +62,14 @@ def _skip_wallclock_in_search_index():
     IndexBuilder.feed = feed
 
 
+def _mathjax_before_the_pages(app, config):
+    ext = app.extensions.get("sphinx-mathjax-offline")
+    if ext is not None:
+        config.html_static_path.append(str(Path(ext.module.__file__).parent / "static"))
+
+
 def setup(app):
+    app.connect("config-inited", _mathjax_before_the_pages)
     _normalise_body_only_scripts()
     _skip_wallclock_in_search_index()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,10 +54,11 @@ def build_env():
     return env
 
 
-def jupyter_book_build(source, output, strict=True, timeout=1800):
-    """``jupyter-book build source --path-output output`` (``-n -W --keep-going`` if strict)."""
+def jupyter_book_build(source, output, strict=True, timeout=1800, extra=()):
+    """``jupyter-book build source --path-output output [extra]`` (``-n -W --keep-going`` if
+    strict)."""
     jb = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jb), "build", str(source), "--path-output", str(output)]
+    cmd = [str(jb), "build", str(source), "--path-output", str(output), *extra]
     if strict:
         cmd += ["-n", "-W", "--keep-going"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=build_env())
