@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 def test_book_builds_without_warnings(built_book):
     # no filter: the kernels' "[IPKernelApp] WARNING | Kernel is running over TCP without
-    # encryption" is gone at its source (_ext/nn_execute.py starts them over IPC)
+    # encryption" is gone at its source (_ext/nn_execute.py starts them with CurveZMQ keys)
     log = built_book.stdout + built_book.stderr
     assert built_book.returncode == 0, log[-5000:]
     warnings = [line for line in log.splitlines()
