@@ -13,14 +13,17 @@
    rendered as ``<span class="wallclock">``. They are the only values allowed to differ between
    two builds (tests/test_reproducible.py masks exactly these spans), so they are kept out of
    the search index: otherwise their digits would make ``searchindex.js`` differ as well.
-3. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a script
-   only if the file is already in the output's ``_static`` when the page is written.
-   sphinx-mathjax-offline copies MathJax there at ``build-finished``, after the pages: a first
-   build wrote ``tex-chtml.js``, every later one ``tex-chtml.js?v=...``. Its folder is added to
-   ``html_static_path`` instead, so Sphinx copies it before writing, in every build.
+3. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a
+   stylesheet or script only if the file is already in the output's ``_static`` when the page
+   is written. myst-nb (``mystnb.<hash>.css``) and sphinx-mathjax-offline (``tex-chtml.js``)
+   copy their files there at ``build-finished``, after the pages: a first build wrote
+   ``tex-chtml.js``, every later one ``tex-chtml.js?v=...``. Their own copy functions are run
+   once more before the pages are written (``LATE_STATIC``), so every build writes the same.
+   ``tests/test_reproducible.py`` compares a rebuild over an earlier build with a clean one.
 """
 
-from pathlib import Path
+import os
+from importlib import import_module
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -62,14 +65,24 @@ def _skip_wallclock_in_search_index():
     IndexBuilder.feed = feed
 
 
-def _mathjax_before_the_pages(app, config):
-    ext = app.extensions.get("sphinx-mathjax-offline")
-    if ext is not None:
-        config.html_static_path.append(str(Path(ext.module.__file__).parent / "static"))
+# extension -> (module, function(app, exception)) that copies its static files at build-finished
+LATE_STATIC = {
+    "myst_nb": ("myst_nb.sphinx_ext", "add_global_html_resources"),
+    "sphinx-mathjax-offline": ("sphinx-mathjax-offline", "copy_mathjax_files"),
+}
+
+
+def _static_before_the_pages(app, env):
+    if app.builder.format != "html":
+        return
+    os.makedirs(os.path.join(app.builder.outdir, "_static"), exist_ok=True)
+    for extension, (module, function) in LATE_STATIC.items():
+        if extension in app.extensions:
+            getattr(import_module(module), function)(app, None)
 
 
 def setup(app):
-    app.connect("config-inited", _mathjax_before_the_pages)
+    app.connect("env-updated", _static_before_the_pages)
     _normalise_body_only_scripts()
     _skip_wallclock_in_search_index()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -259,8 +259,8 @@ class VenvBuild:
         if self.cancelled:
             raise RuntimeError("cancelled")
         # niced: the tests in the foreground keep their speed, the build takes the idle time
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, preexec_fn=lambda: os.nice(5), **kwargs)
+        self.proc = subprocess.Popen(["nice", "-n", "5", *map(str, cmd)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, **kwargs)
         out, _ = self.proc.communicate()
         if self.proc.returncode != 0:
             raise RuntimeError(f"{cmd} exited {self.proc.returncode}:\n{out[-5000:]}")
