@@ -240,9 +240,11 @@ def isolated_env(base, venv):
 
 class VenvBuild:
     """A fresh venv from binder/ (pip install -r binder/requirements.txt, then postBuild), built
-    in a background thread: ``tests/conftest.py`` starts it when the session's tests are
-    collected and runs the tests that need it last, so the minutes of unpacking wheels overlap
-    the book build and the other tests instead of adding to them.
+    in a background thread, which then runs every toc notebook headless in it (``run_headless``):
+    ``tests/conftest.py`` starts it when the session's tests are collected and runs the tests
+    that need it last, so these minutes overlap the book build and the other tests (which leave
+    a core idle much of the time) instead of adding to them. Its processes are niced: the tests
+    in the foreground keep their speed.
     """
 
     def __init__(self):
@@ -252,13 +254,21 @@ class VenvBuild:
         self.error = None
         self.proc = None
         self.cancelled = False
-        self.thread = threading.Thread(target=self._build, name="binder-venv", daemon=True)
+        self.headless = None
+        self.thread = threading.Thread(target=self._work, name="binder-venv", daemon=True)
         self.thread.start()
+
+    def _work(self):
+        try:
+            self._build()
+            if not self.cancelled:
+                self.headless = run_headless(self.venv, self.env, nice=5)
+        except BaseException as exc:  # reported by result()
+            self.error = exc
 
     def _run(self, cmd, **kwargs):
         if self.cancelled:
             raise RuntimeError("cancelled")
-        # niced: the tests in the foreground keep their speed, the build takes the idle time
         self.proc = subprocess.Popen(["nice", "-n", "5", *map(str, cmd)], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, **kwargs)
         out, _ = self.proc.communicate()
@@ -266,33 +276,30 @@ class VenvBuild:
             raise RuntimeError(f"{cmd} exited {self.proc.returncode}:\n{out[-5000:]}")
 
     def _build(self):
-        try:
-            env = dict(self.env)
-            # pip's cache (warm after the first run) lives in the real home, not the isolated one
-            env["PIP_CACHE_DIR"] = os.environ.get(
-                "PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
-            self._run([sys._base_executable, "-m", "venv", str(self.venv)])
-            lines = (BINDER / "requirements.txt").read_text(encoding="utf-8").splitlines()
-            assert lines.count(TORCH_INDEX) == 1
-            local = self.base / "requirements-local.txt"
-            local.write_text("\n".join(line for line in lines if line != TORCH_INDEX) + "\n")
-            # as repo2docker: from the repository root (relative paths), the environment's pip
-            self._run([str(self.venv / "bin/python"), "-m", "pip", "install", "-q", "-r",
-                       str(local)], cwd=ROOT, env=env)
-            # a setting that is already there must survive postBuild
-            settings = self.venv / "share/jupyter/lab/settings"
-            settings.mkdir(parents=True, exist_ok=True)
-            (settings / "overrides.json").write_text(
-                '{"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Light"}}')
-            self._run([str(BINDER / "postBuild")], cwd=ROOT,
-                      env={**env, "NB_PYTHON_PREFIX": str(self.venv)})
-        except BaseException as exc:  # reported by result()
-            self.error = exc
+        env = dict(self.env)
+        # pip's cache (warm after the first run) lives in the real home, not the isolated one
+        env["PIP_CACHE_DIR"] = os.environ.get(
+            "PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
+        self._run([sys._base_executable, "-m", "venv", str(self.venv)])
+        lines = (BINDER / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        assert lines.count(TORCH_INDEX) == 1
+        local = self.base / "requirements-local.txt"
+        local.write_text("\n".join(line for line in lines if line != TORCH_INDEX) + "\n")
+        # as repo2docker: from the repository root (relative paths), the environment's pip
+        self._run([str(self.venv / "bin/python"), "-m", "pip", "install", "-q", "-r",
+                   str(local)], cwd=ROOT, env=env)
+        # a setting that is already there must survive postBuild
+        settings = self.venv / "share/jupyter/lab/settings"
+        settings.mkdir(parents=True, exist_ok=True)
+        (settings / "overrides.json").write_text(
+            '{"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Light"}}')
+        self._run([str(BINDER / "postBuild")], cwd=ROOT,
+                  env={**env, "NB_PYTHON_PREFIX": str(self.venv)})
 
-    def result(self, timeout=3600):
+    def result(self, timeout=5400):
         self.thread.join(timeout)
         if self.thread.is_alive():
-            raise AssertionError(f"the Binder venv was not built within {timeout} s")
+            raise AssertionError(f"the Binder venv and its headless runs took over {timeout} s")
         if self.error is not None:
             raise AssertionError(f"building the Binder venv failed: {self.error}")
         return self.base, self.venv, self.env
@@ -372,14 +379,12 @@ print(repr(bad))
 HEADLESS_WORKERS = 2  # the machine's two cores; one kernel each
 
 
-@pytest.fixture(scope="session")
-def headless_runs(binder_venv):
-    """Every toc notebook run headless in the Binder venv, two at a time: name -> result."""
-    base, venv, env = binder_venv
-
+def run_headless(venv, env, nice=0):
+    """Every toc notebook run headless in ``venv``, two at a time: name -> CompletedProcess."""
     def run(name):
         return subprocess.run(
-            [str(venv / "bin/python"), "-c", RUN_HEADLESS, str(ROOT / f"{name}.md"), str(ROOT)],
+            ["nice", "-n", str(nice), str(venv / "bin/python"), "-c", RUN_HEADLESS,
+             str(ROOT / f"{name}.md"), str(ROOT)],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
 
     # longest first (file size, a cheap proxy, as in _ext/nn_execute.py): both workers stay busy
@@ -387,6 +392,14 @@ def headless_runs(binder_venv):
                    reverse=True)
     with ThreadPoolExecutor(max_workers=HEADLESS_WORKERS) as pool:
         return dict(zip(names, pool.map(run, names), strict=True))
+
+
+@pytest.fixture(scope="session")
+def headless_runs(binder_venv):
+    """The headless runs of the background build (``VenvBuild``), or of ``NN_BINDER_VENV``."""
+    _, venv, env = binder_venv
+    build = start_venv_build()
+    return build.headless if build is not None else run_headless(venv, env)
 
 
 @pytest.mark.slow
