@@ -16,16 +16,18 @@ $(VENV)/.installed: requirements.txt code/pyproject.toml
 	$(PY) -m pip install -r requirements.txt
 	touch $@
 
-book: install
+# The site build needs node_modules too: KaTeX (npm) renders the formulas (_ext/nn_katex.py).
+book: install node_modules/.installed
 	$(JB) build . -n -W --keep-going
 
 # PDFs (README "PDF"): the book and one handout per toc entry into _build/pdf, then the site
 # again, which copies them to _build/html/pdf and links them from every page's download menu.
-pdf: install
+pdf: install node_modules/.installed
 	$(PY) tools/pdf.py
 	$(JB) build . -n -W --keep-going
 
-# npm tools of the site gates (axe-core, vnu-jar), pinned by package-lock.json. --ignore-scripts:
+# npm tools, pinned by package-lock.json: KaTeX (site build), axe-core, vnu-jar (site gates),
+# Lighthouse (benchmarks/bench_pages.py). --ignore-scripts:
 # vnu-jar's postinstall would download a Java runtime; the tests use Debian's java.
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -40,7 +42,7 @@ fast: install
 	$(PY) -m pytest -m "not slow"
 
 lint: install
-	$(VENV)/bin/ruff check code tests _ext benchmarks
+	$(VENV)/bin/ruff check code tests _ext benchmarks tools
 
 clean:
 	rm -rf _build

@@ -1,9 +1,10 @@
 """Sphinx extension: offer the PDFs built by ``make pdf`` on the site.
 
-``tools/pdf.py`` writes the book PDF, one handout per toc entry and ``manifest.json`` into
-``<build>/pdf`` (next to ``<build>/html``). When that manifest exists, the HTML build copies the
-PDFs to ``html/pdf/`` and adds to the download menu of every page the entry "Buch (PDF)" and,
-on a chapter page, "Kapitel (PDF)" in place of the browser's print dialog. Without the manifest
+``tools/pdf.py`` writes the book PDF, one handout per toc entry, one solutions PDF per section
+with exercises and ``manifest.json`` into ``<build>/pdf`` (next to ``<build>/html``). When that
+manifest exists, the HTML build copies the PDFs to ``html/pdf/`` and adds to the download menu of
+every page the entry "Buch (PDF)" and, on a chapter page, "Kapitel (PDF)" in place of the
+browser's print dialog and "Lösungen (PDF)" where the section has exercises. Without the manifest
 nothing is added, so the site never links to a PDF that was not built. A changed manifest
 re-renders every page, so the links follow the PDFs.
 """
@@ -26,12 +27,18 @@ def _pdf_dir(app):
     return Path(app.outdir).parent / "pdf"
 
 
+def _sheets(manifest):
+    """Handouts and solutions PDFs of a manifest (file names)."""
+    return (list(manifest.get("handouts", {}).values())
+            + list(manifest.get("solutions", {}).values()))
+
+
 def _load(app):
     path = _pdf_dir(app) / "manifest.json"
     manifest = {}
     if path.is_file():
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        files = [manifest.get("book")] + list(manifest.get("handouts", {}).values())
+        files = [manifest.get("book")] + _sheets(manifest)
         if not all(f and (_pdf_dir(app) / f).is_file() for f in files):
             logger.info("[nn_pdf] manifest lists missing PDFs, no PDF links")
             manifest = {}
@@ -60,10 +67,19 @@ def _buttons(app, pagename, templatename, context, doctree):
     pathto = context["pathto"]
     entries = []
     handout = manifest["handouts"].get(pagename)
+    solutions = manifest.get("solutions", {}).get(pagename)
     if handout:
+        tooltip = "Dieses Kapitel als PDF-Handout"
+        if solutions:
+            tooltip += " mit den Aufgaben, ohne Lösungen"
         entries.append({"type": "link", "url": pathto(f"pdf/{handout}", 1), "text": "Kapitel (PDF)",
-                        "tooltip": "Dieses Kapitel als PDF-Handout", "icon": "fas fa-file-pdf",
+                        "tooltip": tooltip, "icon": "fas fa-file-pdf",
                         "label": "download-handout-button"})
+    if solutions:
+        entries.append({"type": "link", "url": pathto(f"pdf/{solutions}", 1),
+                        "text": "Lösungen (PDF)",
+                        "tooltip": "Dieses Kapitel mit den Lösungen der Aufgaben",
+                        "icon": "fas fa-file-pdf", "label": "download-solutions-button"})
     entries.append({"type": "link", "url": pathto(f"pdf/{manifest['book']}", 1),
                     "text": "Buch (PDF)", "tooltip": "Der ganze Kurs als PDF",
                     "icon": "fas fa-book", "label": "download-book-button"})
@@ -82,7 +98,7 @@ def _copy(app, exception):
     if not manifest:
         return
     target.mkdir(parents=True)
-    for name in [manifest["book"]] + sorted(manifest["handouts"].values()):
+    for name in [manifest["book"]] + sorted(_sheets(manifest)):
         shutil.copy2(_pdf_dir(app) / name, target / name)
 
 
@@ -111,8 +127,30 @@ class DocTitlesInHandouts(SphinxPostTransform):
                 node.children = [nodes.inline(text, text, classes=["xref", "std", "std-doc"])]
 
 
+class SolutionsForLaTeX(SphinxPostTransform):
+    """LaTeX: every solution of sphinx-exercise sits in the environment ``nnsolution``, which
+    ``latex/nnbook.sty`` keeps in the book and the solutions PDFs and drops (package
+    ``comment``) in the handouts, the exercise sheets. The environment's lines stand alone, as
+    ``comment`` requires."""
+
+    default_priority = 30  # after sphinx-exercise has resolved the titles (20-22)
+    formats = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx_exercise.nodes import solution_node
+
+        for node in list(self.document.findall(solution_node)):
+            begin = nodes.raw("", "\n\\begin{nnsolution}\n", format="latex")
+            end = nodes.raw("", "\n\\end{nnsolution}\n", format="latex")
+            parent = node.parent
+            index = parent.index(node)
+            parent.insert(index + 1, end)
+            parent.insert(index, begin)
+
+
 def setup(app):
     app.add_post_transform(DocTitlesInHandouts)
+    app.add_post_transform(SolutionsForLaTeX)
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _buttons, priority=510)

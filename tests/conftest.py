@@ -126,7 +126,7 @@ def gate_tools():
 
 @pytest.fixture(scope="session")
 def site_url(built_site, gate_tools):
-    """`_build/html` served by `python -m http.server` on 127.0.0.1 (stopped at the end)."""
+    """The site of `built_book` served on 127.0.0.1 (`sitegates.serve`, stopped at the end)."""
     from sitegates import serve
 
     with serve(built_site) as url:

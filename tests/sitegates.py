@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]
 ALLOWED_HOST = "127.0.0.1"
-# TeX delimiters and commands that MathJax left (or was never asked to typeset) in the text
+# TeX delimiters and commands left in the text (outside code and rendered formulas)
 RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\$[^\s$][^$\n]*\$|\\[a-zA-Z]+\{")
 WALLCLOCK_OPEN = re.compile(
     rb"<(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bclass=\"(?:[^\"]*\s)?wallclock(?:\s[^\"]*)?\"[^>]*>"
@@ -152,8 +152,10 @@ def keep_local(page_or_context):
     page_or_context.route("**/*", handle)
 
 
-# Loads every image (also ``loading="lazy"`` ones below the fold), waits for MathJax, then
-# reports images, math and the visible text of the article without code blocks.
+# Loads every image (also ``loading="lazy"`` ones below the fold), then reports images, math
+# (formulas are rendered by KaTeX when the site is built: every ``.math`` element must hold a
+# ``.katex`` render and no ``.katex-error``) and the visible text of the article without code
+# blocks and without the rendered formulas (their MathML annotation holds the TeX source).
 PAGE_PROBE = """
 async () => {
   const images = Array.from(document.images);
@@ -166,24 +168,21 @@ async () => {
       setTimeout(res, 10000);
     });
   }));
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
   const article = document.querySelector('article') || document.body;
   const clone = article.cloneNode(true);
-  clone.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
-  const untypeset = Array.from(article.querySelectorAll('.math'))
-    .filter(e => !e.querySelector('mjx-container'))
-    .map(e => e.textContent.trim().slice(0, 80));
+  clone.querySelectorAll('pre, code, script, style, .katex').forEach(e => e.remove());
+  const snippet = e => e.textContent.trim().slice(0, 80);
   return {
     images: images.map(img => ({
       src: img.getAttribute('src'), naturalWidth: img.naturalWidth,
       alt: img.getAttribute('alt'),
     })),
-    mathjax: !!(window.MathJax && MathJax.version),
+    mathScripts: Array.from(document.scripts).map(s => s.src)
+      .filter(src => /mathjax|katex/i.test(src)),
     nMath: article.querySelectorAll('.math').length,
-    nTypeset: article.querySelectorAll('mjx-container').length,
-    untypeset: untypeset,
+    unrendered: Array.from(article.querySelectorAll('.math'))
+      .filter(e => !e.querySelector('.katex')).map(snippet),
+    katexErrors: Array.from(article.querySelectorAll('.katex-error')).map(snippet),
     text: clone.textContent,
     prev: (document.querySelector('a.left-prev') || {}).href || null,
     next: (document.querySelector('a.right-next') || {}).href || null,
@@ -226,10 +225,13 @@ def check_page(context, url, name, screenshot=None):
                 problems.append(f"{name}: <img src={img['src']!r}> did not load (naturalWidth 0)")
             if not (img["alt"] or "").strip():
                 problems.append(f"{name}: <img src={img['src']!r}> has no alt text")
-        if probe["nMath"] and not probe["mathjax"]:
-            problems.append(f"{name}: {probe['nMath']} math elements but MathJax is not loaded")
-        for snippet in probe["untypeset"]:
-            problems.append(f"{name}: math not typeset by MathJax: {snippet!r}")
+        for src in probe["mathScripts"]:
+            problems.append(f"{name}: math JavaScript loaded ({src}): formulas are rendered "
+                            "when the site is built")
+        for snippet in probe["unrendered"]:
+            problems.append(f"{name}: math not rendered by KaTeX: {snippet!r}")
+        for snippet in probe["katexErrors"]:
+            problems.append(f"{name}: KaTeX error in the page: {snippet!r}")
         for match in RAW_TEX.finditer(probe["text"]):
             context_text = probe["text"][max(0, match.start() - 40):match.end() + 40]
             problems.append(f"{name}: raw TeX {match.group()!r} in the text: "
@@ -315,9 +317,11 @@ def search_hits(base_url, word):
 
 # axe-core with its default rules (WCAG 2.x A/AA and best practices), with one documented,
 # narrowly scoped exception: ``empty-table-header`` for a header cell whose only content is a
-# formula. MathJax's CHTML output draws glyphs with CSS ``content``, which axe does not count as
-# visible text, although the formula is visible and screen readers read its assistive MathML
-# (``mjx-assistive-mml``). Such a cell is dropped only if that MathML has text.
+# formula. KaTeX writes each formula twice: the visible HTML (``.katex-html``, hidden from
+# screen readers with ``aria-hidden``) and MathML for screen readers (``.katex-mathml``, visually
+# clipped). axe takes no name from ``<math>`` and none from aria-hidden text, so it finds
+# neither, although the formula is visible and read aloud. Such a cell is dropped only if its
+# MathML has text; a really empty header cell is still reported (fixture ``bad-html``).
 AXE_RUN = """
 async sel => {
   const result = await axe.run(document.querySelector(sel), {resultTypes: ['violations']});
@@ -325,7 +329,7 @@ async sel => {
     if (v.id !== 'empty-table-header') continue;
     v.nodes = v.nodes.filter(n => {
       const cell = document.querySelector(n.target[0]);
-      const mml = cell ? Array.from(cell.querySelectorAll('mjx-assistive-mml'))
+      const mml = cell ? Array.from(cell.querySelectorAll('.katex-mathml math'))
         .map(m => m.textContent.trim()).join('') : '';
       return mml.length === 0;
     });
@@ -344,7 +348,6 @@ def axe_violations(base_url, names, selector="main"):
         keep_local(page)
         for name in names:
             page.goto(urljoin(base_url, name + ".html"), wait_until="load")
-            page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.add_script_tag(path=str(AXE_JS))
             result = page.evaluate(AXE_RUN, selector)
             for v in result["violations"]:
@@ -473,3 +476,73 @@ def _is_text(data):
     except UnicodeDecodeError:
         return False
     return True
+
+
+# --------------------------------------------------------------------------- phone layout
+
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+# After MathJax/KaTeX and the fonts: does the page scroll sideways? If so, the elements that
+# stick out on the right and are not clipped by a scrolling box (innermost ones first).
+PHONE_PROBE = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  await document.fonts.ready;
+  const vw = window.innerWidth;
+  const sw = document.documentElement.scrollWidth;
+  const out = [];
+  if (sw > vw) {
+    const clipped = el => {
+      for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible'
+            && a.getBoundingClientRect().right <= vw + 0.5) return true;
+      }
+      return false;
+    };
+    const wide = Array.from(document.body.querySelectorAll('*')).filter(el => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.right > vw + 0.5 && !clipped(el);
+    });
+    for (const el of wide.filter(el => !wide.some(o => o !== el && el.contains(o))).slice(0, 5)) {
+      const cls = (el.getAttribute('class') || '').trim().split(/\\s+/).slice(0, 3).join('.');
+      out.push(`<${el.tagName.toLowerCase()}${cls ? ' class=' + cls : ''}> right edge `
+               + `${Math.round(el.getBoundingClientRect().right)} px: `
+               + el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60));
+    }
+  }
+  return {vw: vw, sw: sw, lang: document.documentElement.lang, culprits: out};
+}
+"""
+
+
+def phone_overflow(base_url, names, screenshot_dir=None):
+    """Every page at 390 x 844 (a phone): ``lang="de"`` and no sideways scrolling
+    (``scrollWidth <= innerWidth``); each problem names the elements that stick out. With
+    ``screenshot_dir`` a full-page screenshot ``phone-<page>.png`` is kept of every page."""
+    problems = []
+    with browser() as b:
+        # no mobile emulation: a mobile browser zooms an overflowing page out to fit, which
+        # would hide the overflow from innerWidth; the layout is the same (viewport meta tag)
+        context = b.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=1,
+                                locale="de-DE")
+        keep_local(context)
+        for name in names:
+            page = context.new_page()
+            page.goto(urljoin(base_url, name + ".html"), wait_until="load", timeout=60000)
+            probe = page.evaluate(PHONE_PROBE)
+            if probe["lang"] != "de":
+                problems.append(f"{name}: <html lang={probe['lang']!r}>, expected 'de' "
+                                "(German hyphenation)")
+            if probe["sw"] > probe["vw"]:
+                problems.append(f"{name}: scrolls sideways at {PHONE_VIEWPORT['width']} px "
+                                f"(scrollWidth {probe['sw']} > innerWidth {probe['vw']}): "
+                                + "; ".join(probe["culprits"]))
+            if screenshot_dir is not None:
+                shot = Path(screenshot_dir) / ("phone-" + name.replace("/", "__") + ".png")
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shot), full_page=True)
+            page.close()
+        context.close()
+    return problems

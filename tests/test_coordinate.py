@@ -54,6 +54,34 @@ def test_model_problem_with_backprop_decreases_the_loss():
     assert np.all(np.diff(losses) <= 1e-15)
 
 
+def old_coordinate_descent(grad, w0, lr, n_iter, rng):
+    """The loop before the refactoring (commit 13682ec), the reference for the iterates."""
+    W = np.empty((n_iter + 1, len(w0)))
+    W[0] = w0
+    for k in range(1, n_iter + 1):
+        j = rng.integers(W.shape[1])
+        a = lr(k) if callable(lr) else lr
+        W[k] = W[k - 1]
+        W[k, j] -= a * grad(W[k - 1], j)
+    return W
+
+
+@pytest.mark.parametrize("seed", [0, 7, 123])
+@pytest.mark.parametrize("lr", [0.1, lambda k: 0.5 / k])
+def test_iterates_are_the_old_ones_bit_for_bit(seed, lr):
+    partial = coordinate.partial_from_gradient(lambda w: backprop.loss_gradient(w, X, y))
+    W = coordinate.coordinate_descent(partial, np.ones(4), lr=lr, n_iter=200,
+                                      rng=np.random.default_rng(seed))
+    ref = old_coordinate_descent(partial, np.ones(4), lr, 200, np.random.default_rng(seed))
+    np.testing.assert_array_equal(W, ref)
+
+
+def test_signature():
+    import inspect
+
+    assert str(inspect.signature(coordinate.coordinate_descent)) == "(grad, w0, *, lr, n_iter, rng)"
+
+
 def test_partial_from_gradient():
     partial = coordinate.partial_from_gradient(lambda w: 2 * w)
     assert partial(np.array([1.0, 3.0]), 1) == 6.0

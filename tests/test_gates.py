@@ -35,6 +35,7 @@ def fixture_config():
         name: str(ROOT / path) for name, path in sphinx.get("local_extensions", {}).items()}
     sphinx["config"]["templates_path"] = [
         str(ROOT / p) for p in sphinx["config"].get("templates_path", [])]
+    config["bibtex_bibfiles"] = [str(ROOT / p) for p in config.get("bibtex_bibfiles", [])]
     if config.get("html", {}).get("favicon"):
         config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     return config
@@ -114,7 +115,9 @@ def test_raw_tex_is_caught_by_the_browser(build, gate_tools):
     result, html = build("raw-tex")
     assert result.returncode == 0, log_of(result)[-5000:]  # Sphinx does not see it
     with serve(html) as url:
-        assert_reported(check_pages(url, ["index"]), "raw TeX", "a^2 + b^2")
+        problems = check_pages(url, ["index"])
+    assert_reported(problems, "raw TeX", "a^2 + b^2")
+    assert_reported(problems, "math not rendered by KaTeX", "x_1 + x_2")
 
 
 def test_bad_html_is_caught_by_browser_axe_links_and_vnu(build, gate_tools, tmp_path):

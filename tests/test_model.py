@@ -9,12 +9,6 @@ X, y = data.model_problem()
 RNG = np.random.default_rng(20260601)
 
 
-def test_relu_values_and_autograd_convention():
-    np.testing.assert_array_equal(model.relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
-    d = autograd.grad(model.relu)
-    assert (d(-1.0), d(0.0), d(1.0)) == (0.0, 0.5, 1.0)
-
-
 def test_predict_matches_formula_per_sample():
     w = np.array([1.3, -0.4, 0.7, 0.2])
     expected = [max(0.0, w[0] * x + w[1]) * w[2] + w[3] for x in X[:, 0]]
@@ -97,7 +91,13 @@ def test_n_params(n, k, p):
     assert model.n_params(n, k) == p
 
 
-@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_n_params_accepts_numpy_integers():
+    assert model.n_params(np.int64(1), 2) == 7
+    assert model.n_params(np.uint8(3), np.int32(4)) == 21
+    assert type(model.n_params(np.int64(1), np.int64(2))) is int
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, np.float64(2.0), "3"])
 def test_n_params_bad_input(bad):
     with pytest.raises(ValueError, match="n_inputs"):
         model.n_params(bad, 3)
@@ -112,14 +112,30 @@ def test_mlp_with_one_neuron_is_the_model_problem():
     assert model.mlp_loss(w, X, y, n_hidden=1) == pytest.approx(model.loss(w, X, y))
 
 
-def test_mlp_predict_matches_explicit_sum():
+def test_mlp_forward_and_predict_match_the_explicit_sums():
     n, k = 3, 5
     Xm = RNG.normal(size=(7, n))
     w = RNG.normal(size=model.n_params(n, k))
     W, b, c, d = model.unpack_mlp(w, n, k)
     assert W.shape == (k, n) and b.shape == (k,) and c.shape == (k,)
-    expected = [d + sum(c[i] * max(0.0, W[i] @ x + b[i]) for i in range(k)) for x in Xm]
-    np.testing.assert_allclose(model.mlp_predict(w, Xm, k), expected, rtol=1e-13)
+    U, V, g = model.mlp_forward(w, Xm, k)
+    for i, x in enumerate(Xm):
+        u = [W[j] @ x + b[j] for j in range(k)]
+        np.testing.assert_allclose(U[i], u, rtol=1e-13)
+        np.testing.assert_array_equal(V[i], np.maximum(U[i], 0.0))
+        assert g[i] == pytest.approx(d + sum(c[j] * max(0.0, u[j]) for j in range(k)), rel=1e-13)
+    np.testing.assert_array_equal(model.mlp_predict(w, Xm, k), g)
+
+
+def test_mlp_forward_of_a_stack_is_the_forward_of_each_vector():
+    n, k = 1, 4
+    Ws = RNG.normal(size=(2, 3, model.n_params(n, k)))
+    U, V, g = model.mlp_forward(Ws, X, k)
+    assert U.shape == V.shape == (2, 3, len(X), k) and g.shape == (2, 3, len(X))
+    for i in range(2):
+        for j in range(3):
+            for a, b in zip((U, V, g), model.mlp_forward(Ws[i, j], X, k), strict=True):
+                np.testing.assert_allclose(a[i, j], b, rtol=1e-14, atol=1e-15)
 
 
 def test_mlp_gradient_against_central_difference():
@@ -150,3 +166,45 @@ def test_dead_neuron():
         model.dead_neuron([1.0, 0.0], X)
     with pytest.raises(ValueError, match="X must"):
         model.dead_neuron([1.0, 0.0, 1.0, 0.0], X[:, 0])
+
+
+def test_loss_history_matches_loss_row_by_row():
+    W = np.vstack([np.random.default_rng(4).normal(size=(6, 4)), np.zeros(4), np.ones(4)])
+    expected = [model.loss(w, X, y) for w in W]
+    np.testing.assert_allclose(model.loss_history(W, X, y), expected, rtol=1e-14)
+    assert model.loss_history(np.empty((0, 4)), X, y).shape == (0,)
+    assert model.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
+
+
+@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
+def test_loss_history_bad_shape(W):
+    with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
+        model.loss_history(W, X, y)
+
+
+def test_full_gradient_is_the_gradient_as_a_function_of_w():
+    w = np.array([0.3, 0.2, -1.1, 0.4])
+    np.testing.assert_array_equal(model.full_gradient(X, y)(w), model.loss_grad(w, X, y))
+    seen = []
+    g = model.full_gradient(X, y, grad=lambda *args: seen.append(args) or 7.0)
+    assert g(w) == 7.0 and seen[0][0] is w and seen[0][1] is X and seen[0][2] is y
+
+
+def test_batch_gradient_is_the_mean_of_the_per_sample_gradients():
+    w = np.array([0.3, 0.2, -1.1, 0.4])
+    idx = np.array([1, 4, 9])
+    per_sample = [central_difference(lambda v, i=i: model.loss(v, X[i:i + 1], y[i:i + 1]), w)
+                  for i in idx]
+    np.testing.assert_allclose(model.batch_gradient(X, y)(w, idx), np.mean(per_sample, axis=0),
+                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_array_equal(model.batch_gradient(X, y)(w, np.arange(len(y))),
+                                  model.full_gradient(X, y)(w))
+
+
+def test_full_and_batch_gradient_reject_bad_samples():
+    for make in (model.full_gradient, model.batch_gradient):
+        with pytest.raises(ValueError, match="^X must"):
+            make(X[:, 0], y)
+        with pytest.raises(ValueError, match="^y must"):
+            make(X, y[:-1])
+

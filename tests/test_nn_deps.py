@@ -48,7 +48,7 @@ def test_plotting_pulls_in_its_style_file_and_model():
 def test_dotted_imports_are_recognised():
     text = chapter("import neuronale_netze.data", "from neuronale_netze.text import format_de")
     assert names(nn_deps.chapter_dependencies(text, pkg=PKG)) == {
-        "__init__.py", "data.py", "text.py"}
+        "__init__.py", "_checks.py", "data.py", "text.py"}
 
 
 def test_chapter_without_package_has_no_dependencies():

@@ -35,8 +35,10 @@ def test_every_toc_entry_gets_a_handout_document():
     entries = pdf.latex_documents(docs, "A")
     assert entries[0][:2] == (docs[0], "neuronale-netze.tex")
     assert entries[0][4] == "jupyterBook"
-    assert [e[0] for e in entries[1:]] == docs[1:]
-    assert all(e[4] == "nnhandout" and e[1].startswith("neuronale-netze-") for e in entries[1:])
+    handouts = entries[1:len(docs)]  # then the solutions PDFs (see below)
+    assert [e[0] for e in handouts] == docs[1:]
+    assert all(e[4] == "nnhandout" and e[1].startswith("neuronale-netze-") for e in handouts)
+    assert all(e[4] == "nnloesungen" for e in entries[len(docs):])
     assert len({e[1] for e in entries}) == len(entries)
     assert pdf.doc_title("chapters/03-modellproblem").startswith("1.3 ")
 
@@ -89,6 +91,50 @@ def test_site_links_only_to_built_pdfs(tmp_path):
     assert sorted(p.name for p in (html / "pdf").iterdir()) == ["book.pdf", "x.pdf"]
 
 
+def test_sections_with_exercises_get_a_solutions_document():
+    docs = pdf.toc_docs()
+    entries = pdf.latex_documents(docs, "A")
+    solutions = {e[0]: e for e in entries if e[4] == "nnloesungen"}
+    with_exercises = [d for d in docs[1:] if "```{exercise}" in (ROOT / f"{d}.md").read_text(
+        encoding="utf-8")]
+    assert len(with_exercises) >= 11 and sorted(solutions) == sorted(with_exercises)
+    for doc, entry in solutions.items():
+        assert entry[1] == f"neuronale-netze-{doc.split('/')[-1]}-loesungen.tex"
+        assert entry[2] == pdf.doc_title(doc) + " – Lösungen"
+    assert "chapters/01-ueberblick" not in solutions and docs[0] not in solutions
+    assert len({e[1] for e in entries}) == len(entries)
+
+
+def test_site_offers_solutions_pdf_only_for_sections_with_exercises(tmp_path):
+    html = tmp_path / "_build" / "html"
+    html.mkdir(parents=True)
+    (tmp_path / "_build" / "pdf").mkdir()
+    names = ("book.pdf", "x.pdf", "x-loesungen.pdf", "y.pdf")
+    for name in names:
+        (tmp_path / "_build" / "pdf" / name).write_bytes(b"%PDF-1.5\n")
+    manifest = {"book": "book.pdf", "handouts": {"chapters/x": "x.pdf", "chapters/y": "y.pdf"},
+                "solutions": {"chapters/x": "x-loesungen.pdf"}}
+    (tmp_path / "_build" / "pdf" / "manifest.json").write_text(json.dumps(manifest),
+                                                                encoding="utf-8")
+    app = SimpleNamespace(outdir=str(html), builder=SimpleNamespace(format="html"))
+    nn_pdf._load(app)
+    context, group = _context("chapters/x")
+    nn_pdf._buttons(app, "chapters/x", "page.html", context, None)
+    entries = {b["label"]: b for b in group["buttons"]}
+    assert [b.get("text") for b in group["buttons"][-3:]] == ["Kapitel (PDF)", "Lösungen (PDF)",
+                                                              "Buch (PDF)"]
+    assert entries["download-solutions-button"]["url"] == "../pdf/x-loesungen.pdf"
+    assert "ohne Lösungen" in entries["download-handout-button"]["tooltip"]
+    context, group = _context("chapters/y")
+    nn_pdf._buttons(app, "chapters/y", "page.html", context, None)
+    assert "download-solutions-button" not in [b["label"] for b in group["buttons"]]
+    nn_pdf._copy(app, None)
+    assert sorted(p.name for p in (html / "pdf").iterdir()) == sorted(names)
+    (tmp_path / "_build" / "pdf" / "x-loesungen.pdf").unlink()
+    nn_pdf._load(app)  # a solutions PDF is missing: no PDF links at all
+    assert app.nn_pdf_manifest == {}
+
+
 # ---------------------------------------------------------------- slow: the real PDFs
 def _run(*cmd):
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -110,7 +156,8 @@ def built_pdfs(built_book):
 
 
 def _pdfs(manifest):
-    return [manifest["book"]] + list(manifest["handouts"].values())
+    return ([manifest["book"]] + list(manifest["handouts"].values())
+            + list(manifest.get("solutions", {}).values()))
 
 
 @pytest.mark.slow
@@ -168,8 +215,13 @@ def test_page_counts_plausible(built_pdfs):
     book = pages[built_pdfs["book"]]
     handouts = [pages[n] for n in built_pdfs["handouts"].values()]
     assert all(n >= 1 for n in handouts)
-    # the book holds every chapter once, plus title page, contents and the start page
-    assert max(handouts) < book <= sum(handouts) + 2 + len(handouts) + 8
+    # the book holds every chapter once with its solutions (as in the solutions PDF, where the
+    # chapter has one), plus title page, contents and the start page
+    full = [pages[built_pdfs["solutions"].get(doc, name)]
+            for doc, name in built_pdfs["handouts"].items()]
+    assert max(full) < book <= sum(full) + 2 + len(full) + 8
+    for doc, name in built_pdfs["solutions"].items():
+        assert pages[name] > pages[built_pdfs["handouts"][doc]], doc
 
 
 @pytest.mark.slow
@@ -195,3 +247,59 @@ def test_every_page_of_the_site_offers_its_handout_and_the_book(built_pdfs, buil
         assert (html / "pdf" / handout).stat().st_size > 10_000
     index = (html / "index.html").read_text(encoding="utf-8")
     assert f'href="pdf/{built_pdfs["book"]}"' in index
+
+
+def _flat_text(built_pdfs, name, *options):
+    path = built_pdfs["dir"] / name
+    return " ".join(_run("pdftotext", "-enc", "UTF-8", *options, str(path), "-").split())
+
+
+@pytest.mark.slow
+def test_sheets_have_no_solutions_and_solutions_pdfs_have_all(built_pdfs):
+    """The handout is the exercise sheet: its exercises, no solution. The solutions PDF has one
+    solution per exercise of the handout (a chapter's handout includes its sections), and the
+    book has all of them."""
+    exercise = r"(?<!zu )Übung (\d+) \((?:Verständnis|Rechnen|Programmieren) ★"
+    solutions = built_pdfs["solutions"]
+    assert set(solutions) <= set(built_pdfs["handouts"]) and len(solutions) >= 11
+    total = 0
+    for doc, name in solutions.items():
+        sheet = _flat_text(built_pdfs, built_pdfs["handouts"][doc])
+        numbers = re.findall(exercise, sheet)
+        source = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
+        assert len(numbers) >= source.count("```{exercise}") >= 2, doc
+        assert "Lösung zu Übung" not in sheet, f"{doc}: solution in the exercise sheet"
+        text = _flat_text(built_pdfs, name)
+        first = _flat_text(built_pdfs, name, "-l", "1")
+        assert "Lösungen" in first and "Stand:" in first, doc
+        found = re.findall(r"Lösung zu Übung (\d+) \(", text)
+        assert sorted(found, key=int) == sorted(numbers, key=int), (doc, found, numbers)
+        total += source.count("```{exercise}")
+    book = _flat_text(built_pdfs, built_pdfs["book"])
+    numbers = re.findall(exercise, book)
+    found = re.findall(r"Lösung zu Übung (\d+) \(", book)
+    assert sorted(found, key=int) == sorted(numbers, key=int)
+    assert len(set(found)) == len(found) == total >= 30
+    assert "★" in book  # the stars of the titles have a glyph (DejaVu Sans)
+
+
+@pytest.mark.slow
+def test_every_section_with_exercises_links_its_solutions(built_pdfs, built_site):
+    html = built_site
+    for doc, name in built_pdfs["solutions"].items():
+        page = (html / f"{doc}.html").read_text(encoding="utf-8")
+        prefix = "../" * doc.count("/")
+        assert f'href="{prefix}pdf/{name}"' in page, f"{doc}: no link to its solutions"
+        assert "Lösungen (PDF)" in page
+        assert (html / "pdf" / name).stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_every_character_has_a_glyph(built_pdfs):
+    """XeLaTeX only logs a character its font lacks (★ of the exercise titles, Greek in bold
+    headings): the PDF would show nothing there."""
+    for name in _pdfs(built_pdfs):  # the log of every PDF (a missing log fails)
+        tex_log = built_pdfs["latex"] / name.replace(".pdf", ".log")
+        missing = re.findall(r"^Missing character: There is no (.+?) in font",
+                             tex_log.read_text(errors="replace"), re.M)
+        assert missing == [], (tex_log.name, sorted(set(missing)))

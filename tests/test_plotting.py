@@ -1,3 +1,6 @@
+import io
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,11 +20,86 @@ def _close():
     plt.close("all")
 
 
-def test_style_file_is_shipped_and_applies():
-    assert plotting.STYLE.is_file()
+@pytest.fixture
+def shell(tmp_path, monkeypatch):
+    """An IPython shell as in a Jupyter kernel (history in memory, profile in tmp_path)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # as the Makefile sets it
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    yield InteractiveShell.instance(config=config)
+    InteractiveShell.clear_instance()
+
+
+def test_figures_come_out_as_reproducible_svg_and_pdf_in_the_style(shell):
+    import base64
+
     plotting.use_style()
-    assert plt.rcParams["svg.hashsalt"] == "neuronale-netze"
-    assert tuple(plt.rcParams["figure.figsize"]) == (6.0, 3.6)
+    fig, ax = plt.subplots()
+    plotting.plot_fit(ax, X, y, np.ones(4))
+    data, _ = shell.display_formatter.format(fig)
+    assert {"image/svg+xml", "application/pdf"} <= set(data)
+    svg, pdf = data["image/svg+xml"], base64.b64decode(data["application/pdf"])
+    # the same figure gives the same bytes (element ids from svg.hashsalt, not random)
+    again, _ = shell.display_formatter.format(fig)
+    assert again["image/svg+xml"] == svg and base64.b64decode(again["application/pdf"]) == pdf
+    # glyphs as paths in the SVG (no fonts needed in the browser), TrueType fonts in the PDF
+    assert "<text" not in svg and "<path" in svg
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"/Type3" not in pdf
+    # 6 in wide (432 pt), plus the margin of the tight bounding box
+    width = float(svg.split('width="', 1)[1].split("pt", 1)[0])
+    assert 432 <= width <= 450
+
+
+def tick_labels(fig, axis):
+    fig.canvas.draw()
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+
+
+def test_tick_labels_have_a_decimal_comma_on_every_kind_of_axis():
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    plotting.plot_fit(ax, X, y, np.array([1.0, 0.0, 1.0, 0.0]))
+    for axis in (ax.xaxis, ax.yaxis):
+        labels = tick_labels(fig, axis)
+        assert "0,2" in labels and "−0,2" in labels and "1,0" in labels, labels
+        assert not any("." in t for t in labels)
+    # a log axis with labels between the decades: mathtext with {,}
+    fig, ax = plt.subplots()
+    ax.semilogy([0, 1], [0.15, 0.35])
+    ax.yaxis.set_major_formatter(type(ax.yaxis.get_major_formatter())(labelOnlyBase=False))
+    ax.yaxis.set_major_locator(matplotlib.ticker.FixedLocator([0.2, 10 ** -0.5]))
+    labels = tick_labels(fig, ax.yaxis)
+    assert labels == ["$\\mathdefault{2\\times10^{-1}}$",
+                      "$\\mathdefault{3{,}16228\\times10^{-1}}$"]
+    # symlog (plot_ecdf) and 3D axes
+    fig, ax = plt.subplots()
+    plotting.plot_ecdf(ax, [-0.5, 0.25, 30.0], "$R^2$", xscale="symlog")
+    assert tick_labels(fig, ax.yaxis)[:3] == ["0,0", "0,2", "0,4"]
+    fig = plt.figure()
+    ax = fig.add_subplot(projection="3d")
+    ax.plot([0, 0.5], [0, 0.3], [0, 0.7])
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        labels = tick_labels(fig, axis)
+        assert labels and all("." not in t for t in labels) and any("," in t for t in labels)
+
+
+def test_decimal_comma_in_the_offset_and_in_rendered_svg_text():
+    plotting.use_style()
+    fig, ax = plt.subplots()
+    ax.plot([1.5, 1.50002], [0, 1])
+    fig.canvas.draw()
+    assert ax.xaxis.get_major_formatter().get_offset() == "1e−5+1,5"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text as text, to read it
+        out = io.StringIO()
+        fig.savefig(out, format="svg")
+    texts = re.findall(r"<text[^>]*>([^<]*)<", out.getvalue())
+    assert "1e−5+1,5" in texts and "0,50" in texts and "0,2" in texts
+    assert plotting.decimal_comma("−0.25") == "−0,25"
+    assert plotting.decimal_comma("$\\mathdefault{10^{0.5}}$") == "$\\mathdefault{10^{0{,}5}}$"
 
 
 def test_plot_fit_draws_data_and_model_curve():

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from neuronale_netze.text import format_de, glue_de, glue_time, markdown_de
+from neuronale_netze.text import format_de, glue_de, glue_time, glue_vec, markdown_de
 
 
 @pytest.mark.parametrize(
@@ -69,6 +69,18 @@ def test_glue_de_and_glue_time_glue_markdown(monkeypatch):
         ("time_fit", "[0,5]{.wallclock}"),
         ("time_epoch", "[12,35]{.wallclock}"),
         ("time_zero", "[0,00]{.wallclock}"),
+    ]
+
+
+def test_glue_vec_writes_a_formula_with_decimal_commas_as_digits(monkeypatch):
+    import numpy as np
+
+    calls = _glued(monkeypatch)
+    glue_vec("w", np.array([1.20034, -0.5, 12.0]))
+    glue_vec("v", [0.25], digits=1)
+    assert [(name, obj.data) for name, obj in calls] == [
+        ("w", "$(1{,}2003; \u22120{,}5000; 12{,}0000)$"),
+        ("v", "$(0{,}2)$"),  # 0.25 is stored as 0.25 exactly: round half to even
     ]
 
 

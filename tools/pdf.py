@@ -36,11 +36,26 @@ BOOK = "neuronale-netze"
 # Sphinx figure types (numfig) -> LaTeX counters of sphinx.sty
 COUNTERS = {"figure": "figure", "table": "table", "code-block": "literalblock",
             "displaymath": "equation"}
+# The handout of a section is its exercise sheet (no solutions); a section with exercises also
+# gets neuronale-netze-<name>-loesungen.pdf: the whole section with the solutions.
+SOLUTIONS_SUFFIX = "loesungen"
+EXERCISE = re.compile(r"^`{3,}\{exercise(?:-start)?\}", re.M)
 
 
 def handout_name(docname):
     """File name (without suffix) of the handout of ``docname``."""
     return f"{BOOK}-{Path(docname).name}"
+
+
+def solutions_name(docname):
+    """File name (without suffix) of the solutions PDF of ``docname``."""
+    return f"{handout_name(docname)}-{SOLUTIONS_SUFFIX}"
+
+
+def has_exercises(docname):
+    """Does the MyST source of ``docname`` hold an exercise (sphinx-exercise)?"""
+    path = ROOT / f"{docname}.md"
+    return path.is_file() and EXERCISE.search(path.read_text(encoding="utf-8")) is not None
 
 
 def doc_title(docname):
@@ -64,6 +79,10 @@ def latex_documents(docs, author):
     entries = [(docs[0], f"{BOOK}.tex", yaml_title(), author, "jupyterBook", False)]
     for doc, name in zip(docs[1:], names, strict=True):
         entries.append((doc, f"{name}.tex", doc_title(doc), author, "nnhandout", False))
+    for doc in docs[1:]:
+        if has_exercises(doc):
+            entries.append((doc, f"{solutions_name(doc)}.tex", f"{doc_title(doc)} – Lösungen",
+                            author, "nnloesungen", False))
     return entries
 
 
@@ -191,16 +210,20 @@ def main(argv=None):
 
     compile_job(BOOK)
     labels = external_labels(latex_dir / f"{BOOK}.aux") if not failures else []
-    jobs = []
+    jobs, solution_jobs = [], {}
     for doc in docs[1:]:
-        job = handout_name(doc)
         lines = [f"\\setcounter{{{counter}}}{{{offsets[doc][figtype]}}}"
                  for figtype, counter in COUNTERS.items()]
-        (latex_dir / f"{job}.nnc").write_text("\n".join(lines + labels) + "\n",
-                                              encoding="utf-8")
-        jobs.append(job)
+        names = [handout_name(doc)]
+        if has_exercises(doc):
+            solution_jobs[doc] = solutions_name(doc)
+            names.append(solution_jobs[doc])
+        for job in names:
+            (latex_dir / f"{job}.nnc").write_text("\n".join(lines + labels) + "\n",
+                                                  encoding="utf-8")
+        jobs.append(names[0])
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        list(pool.map(compile_job, jobs))
+        list(pool.map(compile_job, jobs + list(solution_jobs.values())))
 
     if failures:
         for job, bad in failures:
@@ -210,13 +233,16 @@ def main(argv=None):
     if pdf_dir.exists():
         shutil.rmtree(pdf_dir)
     pdf_dir.mkdir(parents=True)
-    manifest = {"book": f"{BOOK}.pdf", "handouts": {}, "pages": {}, "seconds": {}}
-    for job in [BOOK] + jobs:
+    manifest = {"book": f"{BOOK}.pdf", "handouts": {}, "solutions": {}, "pages": {},
+                "seconds": {}}
+    for job in [BOOK] + jobs + list(solution_jobs.values()):
         shutil.copy2(latex_dir / f"{job}.pdf", pdf_dir / f"{job}.pdf")
         manifest["pages"][f"{job}.pdf"] = page_count(pdf_dir / f"{job}.pdf")
         manifest["seconds"][f"{job}.pdf"] = round(results[job], 1)
     for doc, job in zip(docs[1:], jobs, strict=True):
         manifest["handouts"][doc] = f"{job}.pdf"
+    for doc, job in solution_jobs.items():
+        manifest["solutions"][doc] = f"{job}.pdf"
     (pdf_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False)
                                            + "\n", encoding="utf-8")
     total = time.perf_counter() - start

@@ -3,6 +3,8 @@
 Die Bibliotheken werden erst in den Funktionen importiert.
 """
 
+from ._checks import check_choice
+
 RELU_VARIANTS = {
     "autograd": ["np.maximum(0, x)", "np.maximum(x, 0)"],
     "torch": ["torch.relu(x)", "nn.ReLU()(x)", "torch.clamp(x, min=0)",
@@ -21,9 +23,7 @@ def relu_grad_at_zero(frameworks=("autograd", "torch", "tensorflow")):
     """
     rows = []
     for name in frameworks:
-        if name not in RELU_VARIANTS:
-            raise ValueError(f"frameworks must be among {sorted(RELU_VARIANTS)}, "
-                             f"got {name!r}")
+        check_choice(name, "frameworks", RELU_VARIANTS)
         values = {"autograd": _relu_grads_autograd, "torch": _relu_grads_torch,
                   "tensorflow": _relu_grads_tf}[name]()
         rows += [(name, expr, v) for expr, v in zip(RELU_VARIANTS[name], values,

@@ -9,7 +9,7 @@ Knicken bis auf Rundung mit ``autograd.grad(model.loss)`` übereinstimmen.
 import numpy as np
 
 from . import model
-from ._checks import check_samples, check_weights
+from ._checks import check_callable, check_real, check_samples, check_weights
 
 
 def relu_grad(u, at_zero=0.5):
@@ -22,9 +22,7 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
 
     r'(0) ist wählbar in [0, 1]; mit 1/2 ist es der Gradient von autograd.
     """
-    c = relu_grad_at_zero
-    if not 0.0 <= c <= 1.0:
-        raise ValueError(f"relu_grad_at_zero must lie in [0, 1], got {c!r}")
+    c = check_real(relu_grad_at_zero, "relu_grad_at_zero", 0, strict=False, maximum=1)
     check_weights(w, 4)
     check_samples(X, y)
     x = X[:, 0]
@@ -38,24 +36,15 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
     return np.array([du @ x, du.sum(), de @ v, de.sum()])
 
 
-def _check_data(X, y):
-    if np.ndim(X) != 2:
-        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
-    if np.ndim(y) != 1 or len(y) != len(X):
-        raise ValueError(f"y must have shape ({len(X)},), got {np.shape(y)}")
-
-
 def chain_gradient(w, x, y, act, act_grad):
     """Gradient von l(o2) = (o2 − y)² nach (w1, w2) für die Kette
 
     x → i1 = w1·x → o1 = a(i1) → i2 = w2·o1 → o2 = a(i2)
     mit a = ``act`` und a' = ``act_grad``.
     """
-    if np.shape(w) != (2,):
-        raise ValueError(
-            f"w must have shape (2,), got {np.shape(w)}")
-    if not (callable(act) and callable(act_grad)):
-        raise ValueError("act and act_grad must be callable")
+    check_weights(w, 2)
+    check_callable(act, "act")
+    check_callable(act_grad, "act_grad")
     w1, w2 = w
     i1 = w1 * x          # di1/dw1 = x
     o1 = act(i1)         # do1/di1 = a'(i1)
@@ -69,10 +58,10 @@ def chain_gradient(w, x, y, act, act_grad):
 def mlp_gradient(w, X, y, n_hidden):
     """Gradient von ``model.mlp_loss`` (k = ``n_hidden`` Neuronen).
 
-    Vektorisiert über Stichproben (Zeilen) und Neuronen (Spalten),
+    Vektorisiert über Datenpunkte (Zeilen) und Neuronen (Spalten),
     Anordnung wie ``model.unpack_mlp``.
     """
-    _check_data(X, y)
+    check_samples(X, y, n_inputs=None)
     W, b, c, d = model.unpack_mlp(w, X.shape[1], n_hidden)
     U = X @ W.T + b         # dU/dW = x, dU/db = 1    (m, k)
     V = np.maximum(0.0, U)  # dV/dU = r'(U)
@@ -83,32 +72,18 @@ def mlp_gradient(w, X, y, n_hidden):
     return np.concatenate([dWb.ravel(), de @ V, [de.sum()]])
 
 
-def _forward_many(Ws, X, y, n_hidden):
-    _check_data(X, y)
-    p = model.n_params(X.shape[1], n_hidden)
-    if np.ndim(Ws) < 1 or np.shape(Ws)[-1] != p:
-        raise ValueError(f"Ws must have shape (..., {p}), got {np.shape(Ws)}")
-    W, b, c, d = model.unpack_mlp(np.asarray(Ws, dtype=float), X.shape[1], n_hidden)
-    U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
-    V = np.maximum(0.0, U)
-    e = np.einsum("...mk,...k->...m", V, c) + d[..., None] - y
-    return U, V, e, c
-
-
-def mlp_loss_many(Ws, X, y, n_hidden):
-    """``model.mlp_loss`` für viele Parametervektoren auf einmal: Form (..., p) → (...)."""
-    e = _forward_many(Ws, X, y, n_hidden)[2]
-    return np.mean(e**2, axis=-1)
-
-
-def mlp_gradient_many(Ws, X, y, n_hidden):
+def mlp_gradient_many(w, X, y, n_hidden):
     """``mlp_gradient`` für viele Parametervektoren auf einmal: Form (..., p) → (..., p).
 
     Damit laufen viele Startwerte gleichzeitig: Das Gradientenverfahren für die Summe
     der Losses unabhängiger Netze ist dasselbe wie je ein Verfahren pro Netz.
+    Vorwärts rechnet ``model.mlp_forward``; dessen lokale Ableitungen stehen daneben.
     """
-    U, V, e, c = _forward_many(Ws, X, y, n_hidden)
-    de = 2.0 * e / len(y)
+    check_samples(X, y, n_inputs=None)
+    w = np.asarray(w, dtype=float)
+    U, V, g = model.mlp_forward(w, X, n_hidden)  # dU/dW = x, dU/db = 1, dV/dU = r'(U)
+    c = model.unpack_mlp(w, X.shape[1], n_hidden)[2]  # dg/dc = V, dg/dd = 1, dg/dV = c
+    de = 2.0 * (g - y) / len(y)  # dl/dg für l = mean((g − y)²)
     dU = de[..., :, None] * c[..., None, :] * relu_grad(U)
     dW = np.einsum("...mk,mn->...kn", dU, X)
     hidden = np.concatenate([dW, dU.sum(axis=-2)[..., None]], axis=-1)

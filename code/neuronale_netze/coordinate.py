@@ -7,30 +7,25 @@ Es gelten die Konventionen von ``optim``: Rückgabe ist die ganze Folge der Iter
 
 import numpy as np
 
-from .optim import _check_step, _history, _step_size, _stops_on_divergence
+from . import optim
+from ._checks import check_callable, check_rng
 
 
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
-@_stops_on_divergence
 def coordinate_descent(grad, w0, *, lr, n_iter, rng):
     """w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · ∂_j l(w⁽ᵏ⁻¹⁾) · e_j, j zufällig.
 
-    ``grad(w, j)`` liefert die partielle Ableitung ∂l/∂w_j.
+    ``grad(w, j)`` liefert die partielle Ableitung ∂l/∂w_j. Das ist das Gradientenverfahren
+    mit der Richtung ∂_j l · e_j statt des ganzen Gradienten.
     """
-    _check_rng(rng)
-    W = _history(w0, n_iter)
-    for k in range(1, n_iter + 1):
-        j = rng.integers(W.shape[1])  # in jedem Schritt neu gezogen
-        a = _step_size(lr, k)
-        W[k] = W[k - 1]
-        W[k, j] -= a * grad(W[k - 1], j)
-        _check_step(W, k, a)
-    return W
+    check_rng(rng)
+
+    def direction(w):  # ∂_j l(w) · e_j
+        j = rng.integers(len(w))  # in jedem Schritt neu gezogen
+        d = np.zeros_like(w)
+        d[j] = grad(w, j)
+        return d
+
+    return optim.gradient_descent(direction, w0, lr=lr, n_iter=n_iter)
 
 
 def partial_from_gradient(grad):
@@ -39,6 +34,5 @@ def partial_from_gradient(grad):
     Bequem, aber so teuer wie der ganze Gradient: Die Backpropagation liefert alle
     partiellen Ableitungen auf einmal.
     """
-    if not callable(grad):
-        raise ValueError("grad must be callable")
+    check_callable(grad, "grad")
     return lambda w, j: grad(w)[j]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import model
-from ._checks import check_samples
+from ._checks import check_choice, check_int, check_real, check_samples, check_seed
 from .metrics import r2_score
 
 
@@ -34,20 +34,8 @@ class FitResult:
     seconds: float  # Rechenzeit der Anpassung (Wanduhr)
 
 
-def _check_seed(seed, name="seed"):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {seed!r}")
-    return int(seed)
-
-
-def _check_positive(value, name, integer=False):
-    bad = isinstance(value, bool) or not isinstance(value, (int, float, np.number))
-    if bad or (integer and int(value) != value) or not value > 0:
-        kind = "an integer" if integer else "a number"
-        raise ValueError(f"{name} must be {kind} > 0, got {value!r}")
-
-
-def _result(framework, seed, w, w_init, history, predictions, X, y, converged, t0):
+def _result(*, framework, seed, w, w_init, history, predictions, y, t0, converged=None):
+    """Das :class:`FitResult`: Loss und R² aus den Vorhersagen der Bibliothek, Zeit ab ``t0``."""
     p = np.asarray(predictions, dtype=float).reshape(-1)
     return FitResult(
         framework=framework, seed=seed, w=np.asarray(w, dtype=float),
@@ -77,7 +65,7 @@ def fit_sklearn(X, y, random_state, **settings):
     from sklearn.exceptions import ConvergenceWarning
 
     check_samples(X, y)
-    random_state = _check_seed(random_state, "random_state")
+    random_state = check_seed(random_state, "random_state")
     t0 = time.perf_counter()
     net = sklearn_net(random_state, **settings)
     with warnings.catch_warnings(record=True) as caught:
@@ -87,13 +75,17 @@ def fit_sklearn(X, y, random_state, **settings):
     for c in caught:  # andere Warnungen nicht verschlucken
         if not issubclass(c.category, ConvergenceWarning):
             warnings.warn_explicit(c.message, c.category, c.filename, c.lineno)
-    w = [net.coefs_[0][0, 0], net.intercepts_[0][0], net.coefs_[1][0, 0],
-         net.intercepts_[1][0]]
     curve = getattr(net, "loss_curve_", None)
-    history = None if curve is None else 2.0 * np.asarray(curve)
-    w_init = sklearn_initial_weights(X, y, random_state, **settings)
-    return _result("scikit-learn", random_state, w, w_init, history, net.predict(X),
-                   X, y, converged, t0)
+    return _result(framework="scikit-learn", seed=random_state, w=sklearn_weights(net),
+                   w_init=sklearn_initial_weights(X, y, random_state, **settings),
+                   history=None if curve is None else 2.0 * np.asarray(curve),
+                   predictions=net.predict(X), y=y, t0=t0, converged=converged)
+
+
+def sklearn_weights(net):
+    """Die Gewichte eines angepassten ``sklearn_net`` als (w1, w2, w3, w4)."""
+    return np.array([net.coefs_[0][0, 0], net.intercepts_[0][0], net.coefs_[1][0, 0],
+                     net.intercepts_[1][0]])
 
 
 def sklearn_initial_weights(X, y, random_state, **settings):
@@ -110,8 +102,7 @@ def sklearn_initial_weights(X, y, random_state, **settings):
 
         warnings.simplefilter("ignore", ConvergenceWarning)
         net.fit(X, y)
-    return np.array([net.coefs_[0][0, 0], net.intercepts_[0][0], net.coefs_[1][0, 0],
-                     net.intercepts_[1][0]])
+    return sklearn_weights(net)
 
 
 # --- Keras-TensorFlow ---------------------------------------------------------------
@@ -128,7 +119,7 @@ def import_keras():
 def keras_net(seed):
     """Dense(1) → Activation('relu') → Dense(1) als ``keras.Sequential``."""
     keras = import_keras()
-    keras.utils.set_random_seed(_check_seed(seed))
+    keras.utils.set_random_seed(check_seed(seed))
     return keras.Sequential([
         keras.Input(shape=(1,)),
         keras.layers.Dense(1),
@@ -150,26 +141,23 @@ def keras_initial_weights(seed):
     Keras-Seed, die Biases sind null; die Tests vergleichen mit ``keras_net``.
     """
     keras = import_keras()
-    keras.utils.set_random_seed(_check_seed(seed))
+    keras.utils.set_random_seed(check_seed(seed))
     k1 = keras.initializers.GlorotUniform()((1, 1))
     k2 = keras.initializers.GlorotUniform()((1, 1))
     return np.array([np.asarray(k1).item(), 0.0, np.asarray(k2).item(), 0.0])
 
 
-def _keras_optimizer(keras, optimizer, lr):
-    if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate=lr)
-    if optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate=lr)
-    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+KERAS_OPTIMIZERS = {"adam": "Adam", "sgd": "SGD"}
+"""Die Werte von ``optimizer`` in ``fit_keras`` und die Klassen in ``keras.optimizers``."""
 
 
-def fit_keras(X, y, seed, epochs=100, lr=1e-3, optimizer="adam", history=True):
-    """Ein Lauf von ``fit_keras_seeds`` (mit Loss-Verlauf, wenn ``history``)."""
-    return fit_keras_seeds(X, y, [seed], epochs, lr, optimizer, history)[0]
+def fit_keras(X, y, seed, *, lr=1e-3, epochs=100, optimizer="adam", history=True):
+    """Ein Lauf von ``fit_keras_seeds``."""
+    return fit_keras_seeds(X, y, [seed], lr=lr, epochs=epochs, optimizer=optimizer,
+                           history=history)[0]
 
 
-def fit_keras_seeds(X, y, seeds, epochs=100, lr=1e-3, optimizer="adam", history=False):
+def fit_keras_seeds(X, y, seeds, *, lr=1e-3, epochs=100, optimizer="adam", history=True):
     """Full-Batch-Training von ``keras_net(seed)`` für jeden Seed, mit MSE-Loss.
 
     Die Daten werden ``epochs``-mal hintereinandergelegt und in einer einzigen Epoche
@@ -179,12 +167,12 @@ def fit_keras_seeds(X, y, seeds, epochs=100, lr=1e-3, optimizer="adam", history=
     zeichnet l(w) nach jedem Schritt auf (langsamer: ein Aufruf je Schritt).
     """
     check_samples(X, y)
-    seeds = [_check_seed(s) for s in seeds]
-    _check_positive(epochs, "epochs", integer=True)
-    _check_positive(lr, "lr")
+    seeds = [check_seed(s) for s in seeds]
+    lr, epochs = check_real(lr, "lr", 0), check_int(epochs, "epochs", 1)
+    check_choice(optimizer, "optimizer", KERAS_OPTIMIZERS)
     keras = import_keras()
     net = keras_net(seeds[0] if seeds else 0)
-    opt = _keras_optimizer(keras, optimizer, lr)
+    opt = getattr(keras.optimizers, KERAS_OPTIMIZERS[optimizer])(learning_rate=lr)
     net.compile(optimizer=opt, loss="mse", steps_per_execution=1 if history else epochs)
     opt.build(net.trainable_variables)
     opt_start = [v.numpy() for v in opt.variables]
@@ -203,9 +191,9 @@ def fit_keras_seeds(X, y, seeds, epochs=100, lr=1e-3, optimizer="adam", history=
         net.fit(X_tiled, y_tiled, batch_size=len(y), epochs=1, shuffle=False,
                 verbose=0, callbacks=callbacks)
         losses = None if steps is None else [model.loss(s, X, y) for s in steps]
-        results.append(_result("Keras", seed, keras_weights(net), w_init, losses,
-                               net.predict_on_batch(np.asarray(X, "float32")),
-                               X, y, None, t0))
+        results.append(_result(framework="Keras", seed=seed, w=keras_weights(net),
+                               w_init=w_init, history=losses, y=y, t0=t0,
+                               predictions=net.predict_on_batch(np.asarray(X, "float32"))))
     return results
 
 
@@ -261,20 +249,19 @@ def train_torch(net, loader, lr, epochs, X_all, y_all):
     return losses
 
 
-def fit_torch(X, y, seed, lr=1e-5, epochs=100, batch_size=5, shuffle=True):
+def fit_torch(X, y, seed, *, lr=1e-5, epochs=100, batch_size=5, shuffle=True, history=True):
     """Trainiert ``torch_net()`` wie in den Notizen; ``seed`` steuert Start und Mischen.
 
     Der globale Zufallsgenerator von torch wird nur innerhalb von ``fork_rng``
-    gesetzt und danach wiederhergestellt.
+    gesetzt und danach wiederhergestellt. ``history=False`` lässt den Loss-Verlauf weg
+    (er kostet je Epoche eine Auswertung auf allen Daten).
     """
+    check_samples(X, y)
+    seed, lr = check_seed(seed), check_real(lr, "lr", 0)
+    epochs, batch_size = check_int(epochs, "epochs", 1), check_int(batch_size, "batch_size", 1)
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
-    check_samples(X, y)
-    seed = _check_seed(seed)
-    _check_positive(lr, "lr")
-    _check_positive(epochs, "epochs", integer=True)
-    _check_positive(batch_size, "batch_size", integer=True)
     t0 = time.perf_counter()
     X_t = torch.tensor(np.asarray(X), dtype=torch.float32)
     y_t = torch.tensor(np.asarray(y).reshape(-1, 1), dtype=torch.float32)
@@ -282,10 +269,9 @@ def fit_torch(X, y, seed, lr=1e-5, epochs=100, batch_size=5, shuffle=True):
         torch.manual_seed(seed)
         net = torch_net()
         w_init = torch_weights(net)
-        loader = DataLoader(TensorDataset(X_t, y_t), batch_size=int(batch_size),
-                            shuffle=shuffle)
-        losses = train_torch(net, loader, lr, int(epochs), X_t, y_t)
+        loader = DataLoader(TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle)
+        losses = train_torch(net, loader, lr, epochs, X_t, y_t)
     with torch.no_grad():
         predictions = net(X_t).numpy()
-    return _result("PyTorch", seed, torch_weights(net), w_init, losses, predictions,
-                   X, y, None, t0)
+    return _result(framework="PyTorch", seed=seed, w=torch_weights(net), w_init=w_init,
+                   history=losses if history else None, predictions=predictions, y=y, t0=t0)

@@ -1,13 +1,13 @@
 """Das Modell g(x, w) und der Loss l(w), für NumPy und für autograd.
 
-Alle Funktionen sind über die Stichproben vektorisiert (keine Python-Schleife)
+Alle Funktionen sind über die Datenpunkte vektorisiert (keine Python-Schleife)
 und lassen sich mit ``autograd.grad`` differenzieren.
 """
 
 import autograd.numpy as np
 from autograd import grad
 
-from ._checks import check_samples, check_weights
+from ._checks import check_int, check_samples, check_weights, check_X
 
 
 def relu(x):
@@ -18,13 +18,12 @@ def relu(x):
 def predict(w, X):
     """g(x, w) = r(w1·x + w2)·w3 + w4 für jede Zeile x von X (m×1)."""
     check_weights(w, 4)
-    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
-        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
+    check_X(X, 1)
     return relu(w[0] * X[:, 0] + w[1]) * w[2] + w[3]
 
 
 def loss(w, X, y):
-    """l(w): Mittel von (g(x_i, w) − y_i)² über alle n+1 Stichproben."""
+    """l(w): Mittel von (g(x_i, w) − y_i)² über alle n + 1 Datenpunkte."""
     check_samples(X, y)
     return np.mean((predict(w, X) - y) ** 2)
 
@@ -34,7 +33,7 @@ loss_grad = grad(loss)
 
 
 def full_gradient(X, y, grad=loss_grad):
-    """Der Gradient über alle Stichproben als Funktion von w allein (für die Optimierer).
+    """Der Gradient über alle Datenpunkte als Funktion von w allein (für die Optimierer).
 
     ``grad(w, X, y)`` ist ``loss_grad`` (autograd) oder ``backprop.loss_gradient``.
     """
@@ -47,7 +46,7 @@ def full_gradient(X, y, grad=loss_grad):
 
 
 def batch_gradient(X, y, grad=loss_grad):
-    """Der mittlere Gradient über die Stichproben ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
+    """Der mittlere Gradient über die Datenpunkte ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
     check_samples(X, y)
 
     def batch_grad(w, idx):
@@ -59,9 +58,8 @@ def batch_gradient(X, y, grad=loss_grad):
 def loss_history(W, X, y):
     """Der Loss l(w) für jede Zeile ``w`` von ``W`` (Form (K, 4)) auf einmal, Form (K,)."""
     check_samples(X, y)
+    check_weights(W, 4, "W", ndim=2)
     W = np.asarray(W, dtype=float)
-    if W.ndim != 2 or W.shape[1] != 4:
-        raise ValueError(f"W must have shape (K, 4), got {W.shape}")
     with np.errstate(over="ignore", invalid="ignore"):  # riesige Iterierte: Loss inf
         return mlp_loss(W, X, y, n_hidden=1)  # das Modellproblem: MLP mit n = k = 1
 
@@ -71,19 +69,15 @@ def dead_neuron(w, X):
 
     ``w`` darf ein Stapel (..., 4) sein; dann hat das Ergebnis die Form (...).
     """
-    if np.ndim(w) < 1 or np.shape(w)[-1] != 4:
-        raise ValueError(f"w must have shape (4,) or (..., 4), got {np.shape(w)}")
-    if np.ndim(X) != 2 or np.shape(X)[1] != 1:
-        raise ValueError(f"X must have shape (m, 1), got {np.shape(X)}")
+    check_weights(w, 4, ndim=None)
+    check_X(X, 1)
     w = np.asarray(w, dtype=float)
     return np.all(w[..., 0:1] * X[:, 0] + w[..., 1:2] <= 0, axis=-1)
 
 
 def n_params(n_inputs, n_hidden):
     """Parameterzahl p = k(n+1) + k + 1: n Inputs, k Neuronen."""
-    for name, v in (("n_inputs", n_inputs), ("n_hidden", n_hidden)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    n_inputs, n_hidden = check_int(n_inputs, "n_inputs", 1), check_int(n_hidden, "n_hidden", 1)
     return n_hidden * (n_inputs + 1) + n_hidden + 1
 
 
@@ -96,11 +90,23 @@ def unpack_mlp(w, n_inputs, n_hidden):
     ``w`` darf auch ein Stapel (..., p) von Parametervektoren sein.
     """
     k, n = n_hidden, n_inputs
-    p = n_params(n, k)
-    if np.ndim(w) < 1 or np.shape(w)[-1] != p:
-        raise ValueError(f"w must have shape ({p},) or (..., {p}), got {np.shape(w)}")
+    check_weights(w, n_params(n, k), ndim=None)
     hidden = np.reshape(w[..., : k * (n + 1)], np.shape(w)[:-1] + (k, n + 1))
     return hidden[..., :n], hidden[..., n], w[..., k * (n + 1) : k * (n + 2)], w[..., -1]
+
+
+def mlp_forward(w, X, n_hidden):
+    """Vorwärtsschritt eines MLP mit einer Hidden-Layer, mit allen Zwischengrößen.
+
+    Gibt ``(U, V, g)`` zurück: die Eingänge U = X·Wᵀ + b der Neuronen (Form (m, k)), ihre
+    Ausgänge V = r(U) und den Output g = V·c + d (Form (m,)). Für einen Stapel ``w`` der
+    Form (..., p) haben sie die Formen (..., m, k) und (..., m).
+    """
+    check_X(X)
+    W, b, c, d = unpack_mlp(w, np.shape(X)[1], n_hidden)
+    U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
+    V = relu(U)
+    return U, V, np.einsum("...mk,...k->...m", V, c) + d[..., None]
 
 
 def mlp_predict(w, X, n_hidden):
@@ -108,15 +114,10 @@ def mlp_predict(w, X, n_hidden):
 
     Für einen Stapel ``w`` der Form (..., p) hat das Ergebnis die Form (..., m).
     """
-    if np.ndim(X) != 2:
-        raise ValueError(f"X must have shape (m, n_inputs), got {np.shape(X)}")
-    W, b, c, d = unpack_mlp(w, np.shape(X)[1], n_hidden)
-    U = np.einsum("mn,...kn->...mk", X, W) + b[..., None, :]
-    return np.einsum("...mk,...k->...m", relu(U), c) + d[..., None]
+    return mlp_forward(w, X, n_hidden)[2]
 
 
 def mlp_loss(w, X, y, n_hidden):
-    """Mittlerer quadratischer Fehler des MLP über alle Stichproben (je Vektor eines Stapels)."""
-    if np.ndim(y) != 1 or np.shape(y)[0] != np.shape(X)[0]:
-        raise ValueError(f"y must have shape ({np.shape(X)[0]},), got {np.shape(y)}")
+    """Mittlerer quadratischer Fehler des MLP über alle Datenpunkte (je Vektor eines Stapels)."""
+    check_samples(X, y, n_inputs=None)
     return np.mean((mlp_predict(w, X, n_hidden) - y) ** 2, axis=-1)

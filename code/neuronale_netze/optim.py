@@ -7,12 +7,18 @@ oder eine Funktion ``lr(k)``; der Schritt zu ``w^(k)`` benutzt ``lr(k)``, ``k = 
 Werden die Iterierten nicht-endlich (``inf``/``nan``), bricht der Optimierer mit einem
 :class:`DivergenceError` ab, der Iteration und Schrittweite nennt und die bis dahin endlichen
 Iterierten in ``history`` mitführt: Ein Lehrbuch soll keine NaN-Kurven zeichnen.
+
+Wie bei den Optimierern von autograd ist jedes Verfahren nur seine Schleife; was alle
+gemeinsam haben (Prüfungen, Iteriertenfolge, Abbruch), steht einmal im Dekorator
+:func:`optimizer`. Die stochastischen Varianten sind die deterministischen Verfahren mit einem
+Gradienten, der bei jedem Aufruf einen neuen Minibatch zieht (:func:`stochastic_gradient`).
 """
 
 import functools
-import numbers
 
 import numpy as np
+
+from ._checks import check_int, check_real, check_rng, check_start
 
 
 class DivergenceError(ArithmeticError):
@@ -32,127 +38,89 @@ class DivergenceError(ArithmeticError):
         self.history = history
 
 
-# --- Hilfsfunktionen für die Optimierer ---------------------------------------------------
+def optimizer(iterate):
+    """Macht aus einem Generator der Iterierten einen Optimierer mit den Konventionen oben.
 
-
-def _history(w0, n_iter):
-    """Leere Iteriertenfolge der Form (n_iter + 1, p) mit einer Kopie von ``w0`` in Zeile 0."""
-    if isinstance(n_iter, bool) or not isinstance(n_iter, numbers.Integral) or n_iter < 0:
-        raise ValueError(f"n_iter must be an integer >= 0, got {n_iter!r}")
-    w0 = np.asarray(w0, dtype=float)
-    if w0.ndim != 1 or w0.size == 0:
-        raise ValueError(f"w0 must be a non-empty vector of shape (p,), got shape {w0.shape}")
-    if not np.all(np.isfinite(w0)):
-        raise ValueError("w0 must be finite")
-    W = np.empty((n_iter + 1, w0.size))
-    W[0] = w0
-    return W
-
-
-def _step_size(lr, k):
-    """Die Schrittweite für den Schritt zu ``w^(k)``: ``lr`` oder ``lr(k)``, endlich und > 0."""
-    a = lr(k) if callable(lr) else lr
-    if isinstance(a, bool) or not isinstance(a, numbers.Real) or not (np.isfinite(a) and a > 0):
-        where = f"lr({k})" if callable(lr) else "lr"
-        raise ValueError(f"lr must be a finite number > 0, got {where} = {a!r}")
-    return float(a)
-
-
-def _check_step(W, k, a):
-    """Bricht mit :class:`DivergenceError` ab, wenn ``W[k]`` nicht endlich ist."""
-    if not np.isfinite(W[k]).all():
-        raise DivergenceError(k, a, W[:k].copy())
-
-
-def _stops_on_divergence(optimizer):
-    """Rechnet ohne NumPy-Warnungen bei Überlauf; :func:`_check_step` meldet die Divergenz."""
-
-    @functools.wraps(optimizer)
-    def wrapper(*args, **kwargs):
-        with np.errstate(all="ignore"):
-            return optimizer(*args, **kwargs)
-
-    return wrapper
-
-
-def _check_batch(n_samples, batch_size, rng):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) \
-            or n_samples < 1:
-        raise ValueError(f"n_samples must be an integer >= 1, got {n_samples!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
-            or not 1 <= batch_size <= n_samples:
-        raise ValueError(f"batch_size must be an integer in 1..{n_samples}, got {batch_size!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
-def _batch(rng, n_samples, batch_size):
-    """``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1, sortiert.
-
-    Ohne Zurücklegen gezogen; der Aufwand wächst mit ``batch_size``,
-    nicht mit ``n_samples``.
+    ``iterate(grad, w0, lr=lr, n_iter=n_iter)`` erzeugt w⁽¹⁾, …, w⁽ⁿ⁾ mit n = ``n_iter``
+    und bekommt ``lr`` immer als Funktion ``k ↦ lr(k)``, die jeden Wert prüft. Der Optimierer
+    prüft ``w0`` und ``n_iter``, sammelt die Iterierten in einem Array und bricht mit
+    :class:`DivergenceError` ab, sobald eine nicht endlich ist; NumPy warnt dabei nicht.
     """
-    idx = rng.choice(n_samples, size=batch_size, replace=False)
-    return np.sort(idx)
+
+    @functools.wraps(iterate)
+    def run(grad, w0, *, lr, n_iter):
+        n_iter, w0 = check_int(n_iter, "n_iter", 0), check_start(w0)
+        W = np.empty((n_iter + 1, w0.size))
+        W[0] = w0
+        a = None  # die zuletzt benutzte Schrittweite, für die Fehlermeldung
+
+        def step_size(k):
+            nonlocal a
+            a = check_real(lr(k) if callable(lr) else lr, "lr", 0,
+                           where=f"lr({k})" if callable(lr) else None)
+            return a
+
+        with np.errstate(all="ignore"):  # Überlauf meldet der DivergenceError
+            for k, w in enumerate(iterate(grad, w0, lr=step_size, n_iter=n_iter), 1):
+                W[k] = w
+                if not np.isfinite(W[k]).all():
+                    raise DivergenceError(k, a, W[:k].copy())
+        return W
+
+    return run
 
 
-# --- Die Optimierer ----------------------------------------------------------------------------
-
-
-@_stops_on_divergence
+@optimizer
 def gradient_descent(grad, w0, *, lr, n_iter):
-    """(Sub-)Gradientenverfahren: w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr · grad(w⁽ᵏ⁻¹⁾)."""
-    W = _history(w0, n_iter)
+    """(Sub-)Gradientenverfahren: w⁽ᵏ⁾ = w⁽ᵏ⁻¹⁾ − lr(k) · grad(w⁽ᵏ⁻¹⁾)."""
+    w = w0
     for k in range(1, n_iter + 1):
-        a = _step_size(lr, k)
-        W[k] = W[k - 1] - a * grad(W[k - 1])
-        _check_step(W, k, a)
-    return W
+        w = w - lr(k) * grad(w)
+        yield w
 
 
-@_stops_on_divergence
+@optimizer
 def nesterov(grad, w0, *, lr, n_iter):
     """Nesterov-Verfahren (Variante von Tibshirani) mit w⁽⁻¹⁾ = w⁽⁰⁾."""
-    W = _history(w0, n_iter)
+    w = w_prev = w0
     for k in range(1, n_iter + 1):
-        w1, w2 = W[k - 1], W[max(k - 2, 0)]  # w⁽ᵏ⁻¹⁾ und w⁽ᵏ⁻²⁾
-        v = w1 + (k - 2) / (k + 1) * (w1 - w2)
-        a = _step_size(lr, k)
-        W[k] = v - a * grad(v)
-        _check_step(W, k, a)
-    return W
+        v = w + (k - 2) / (k + 1) * (w - w_prev)  # extrapoliert
+        w_prev, w = w, v - lr(k) * grad(v)
+        yield w
 
 
-@_stops_on_divergence
+def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
+    """Macht aus ``grad(w, idx)`` einen Gradienten ``grad(w)``, der bei jedem Aufruf einen
+    neuen Minibatch zieht: ``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1.
+
+    Ohne Zurücklegen gezogen und sortiert; der Aufwand wächst mit ``batch_size``, nicht mit
+    ``n_samples``.
+    """
+    n_samples = check_int(n_samples, "n_samples", 1)
+    batch_size = check_int(batch_size, "batch_size", 1, maximum=n_samples)
+    check_rng(rng)
+
+    def minibatch_grad(w):
+        idx = rng.choice(n_samples, size=batch_size, replace=False)
+        return grad(w, np.sort(idx))
+
+    return minibatch_grad
+
+
 def sgd(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
-    """Minibatch-SGD; grad(w, idx) mittelt über die Stichproben idx."""
-    _check_batch(n_samples, batch_size, rng)
-    W = _history(w0, n_iter)
-    for k in range(1, n_iter + 1):
-        idx = _batch(rng, n_samples, batch_size)  # jedes Mal neu gezogen
-        a = _step_size(lr, k)
-        W[k] = W[k - 1] - a * grad(W[k - 1], idx)
-        _check_step(W, k, a)
-    return W
+    """Minibatch-SGD: das Gradientenverfahren mit dem mittleren Gradienten eines zufälligen
+    Minibatchs; ``grad(w, idx)`` mittelt über die Datenpunkte ``idx``."""
+    batch_grad = stochastic_gradient(grad, n_samples, batch_size=batch_size, rng=rng)
+    return gradient_descent(batch_grad, w0, lr=lr, n_iter=n_iter)
 
 
-@_stops_on_divergence
-def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1,
-                        rng):
+def stochastic_nesterov(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
     """Nesterov mit dem mittleren Gradienten eines zufälligen Minibatchs."""
-    _check_batch(n_samples, batch_size, rng)
-    W = _history(w0, n_iter)
-    for k in range(1, n_iter + 1):
-        w1, w2 = W[k - 1], W[max(k - 2, 0)]
-        v = w1 + (k - 2) / (k + 1) * (w1 - w2)
-        idx = _batch(rng, n_samples, batch_size)
-        a = _step_size(lr, k)
-        W[k] = v - a * grad(v, idx)
-        _check_step(W, k, a)
-    return W
+    batch_grad = stochastic_gradient(grad, n_samples, batch_size=batch_size, rng=rng)
+    return nesterov(batch_grad, w0, lr=lr, n_iter=n_iter)
 
 
-# --- Werkzeuge für das Modellproblem -----------------------------------------------------------
+# --- Werkzeuge für die Auswertung ---------------------------------------------------------
 
 
 def first_below(losses, tol):

@@ -7,9 +7,12 @@ Bildunterschriften stehen in den Metadaten der Kapitelzellen.
 from importlib import resources
 
 import matplotlib.pyplot as plt
+import matplotlib.scale as mscale
 import numpy as np
+from matplotlib import ticker
 
 from . import model
+from ._checks import check_values
 
 STYLE = resources.files(__package__) / "neuronale_netze.mplstyle"
 X_PLOT = np.linspace(-0.25, 1.25, 301).reshape(-1, 1)
@@ -17,8 +20,15 @@ X_PLOT = np.linspace(-0.25, 1.25, 301).reshape(-1, 1)
 
 
 def use_style():
-    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe."""
+    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe.
+
+    Die Tick-Beschriftungen aller danach erzeugten Achsen (linear, logarithmisch, symlog,
+    auch 3D) tragen ein Dezimalkomma: unabhängig von der Locale des Systems, die es auf
+    Binder nicht deutsch gibt.
+    """
     plt.style.use(str(STYLE))
+    for scale in GERMAN_SCALES:
+        mscale.register_scale(scale)
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -26,6 +36,55 @@ def use_style():
         return
     if get_ipython() is not None:
         set_matplotlib_formats("svg", "pdf")
+
+
+def decimal_comma(text):
+    """Eine Tick-Beschriftung mit Dezimalkomma; in Mathtext als ``{,}`` (ohne Abstand danach)."""
+    return text.replace(".", "{,}" if "$" in text else ",")
+
+
+class _DecimalComma:
+    """Für matplotlibs Tick-Formatter: dieselbe Beschriftung, mit Dezimalkomma."""
+
+    def __call__(self, x, pos=None):
+        return decimal_comma(super().__call__(x, pos))
+
+    def get_offset(self):
+        return decimal_comma(super().get_offset())
+
+
+class ScalarFormatterDE(_DecimalComma, ticker.ScalarFormatter):
+    """``ScalarFormatter`` (lineare Achsen) mit Dezimalkomma."""
+
+
+class LogFormatterDE(_DecimalComma, ticker.LogFormatterSciNotation):
+    """``LogFormatterSciNotation`` (log- und symlog-Achsen) mit Dezimalkomma."""
+
+
+def _german_scale(scale, major, minor=None):
+    """Die Skala ``scale`` von matplotlib mit den Formattern ``major(s)``/``minor(s)``."""
+
+    class GermanScale(scale):
+        def __init__(self, **kwargs):  # ohne den Parameter axis, den matplotlib abkündigt
+            super().__init__(None, **kwargs)
+
+        def set_default_locators_and_formatters(self, axis):
+            super().set_default_locators_and_formatters(axis)
+            axis.set_major_formatter(major(self))
+            if minor is not None:
+                axis.set_minor_formatter(minor(self))
+
+    GermanScale.__name__ = GermanScale.__qualname__ = f"{scale.__name__}DE"
+    return GermanScale
+
+
+GERMAN_SCALES = (
+    _german_scale(mscale.LinearScale, lambda s: ScalarFormatterDE()),
+    _german_scale(mscale.LogScale, lambda s: LogFormatterDE(s.base),
+                  lambda s: LogFormatterDE(s.base, labelOnlyBase=s.subs is not None)),
+    _german_scale(mscale.SymmetricalLogScale, lambda s: LogFormatterDE(s.base)),
+)
+"""Die Skalen ``linear``, ``log`` und ``symlog`` mit Dezimalkomma; ``use_style`` meldet sie an."""
 
 
 def plot_data(ax, X, y, **kwargs):
@@ -54,9 +113,7 @@ def plot_mlp_fit(ax, X, y, w, n_hidden, label="$g(x, w)$", color="C1", x_plot=X_
 
 def plot_loss_curve(ax, losses, label=None, **kwargs):
     """Loss über den Iterationen, logarithmisch (``semilogy``)."""
-    losses = np.asarray(losses, dtype=float)
-    if not np.all(np.isfinite(losses)):
-        raise ValueError("losses contains non-finite values (diverged run?)")
+    losses = check_values(losses, "losses")
     ax.semilogy(np.arange(len(losses)), losses, label=label, **kwargs)
     ax.set_xlabel("Iteration $k$")
     ax.set_ylabel("Loss $l(w^{(k)})$")
@@ -69,9 +126,7 @@ def plot_loss_runs(ax, t, losses, label=None, color="C0", xlabel="Iteration $k$"
 
     ``t`` ist die gemeinsame x-Achse (Iterationen oder Aufwand); y logarithmisch.
     """
-    losses = np.atleast_2d(np.asarray(losses, dtype=float))
-    if not np.all(np.isfinite(losses) & (losses > 0)):
-        raise ValueError("losses must contain finite positive values only")
+    losses = np.atleast_2d(check_values(losses, "losses", positive=True))
     for run in losses:
         ax.semilogy(t, run, color=color, alpha=0.2, linewidth=0.6)
     ax.semilogy(t, np.median(losses, axis=0), color=color, label=label)
@@ -117,9 +172,7 @@ def plot_final_losses(ax, finals, reference=None, reference_label=None):
     ``finals`` ordnet jeder Beschriftung ein Array von Losses zu; ``reference`` zeichnet
     einen Vergleichswert (z. B. den deterministischen Lauf) als waagrechte Linie.
     """
-    values = [np.asarray(v, dtype=float) for v in finals.values()]
-    if any(not np.all(np.isfinite(v) & (v > 0)) for v in values):
-        raise ValueError("finals must contain finite positive losses only")
+    values = [check_values(v, "finals", positive=True) for v in finals.values()]
     pos = np.arange(1, len(values) + 1)
     ax.boxplot(values, positions=pos, widths=0.5, showfliers=False)
     for p, v in zip(pos, values, strict=True):
@@ -141,9 +194,7 @@ def plot_ecdf(ax, values, xlabel, label=None, marks=None, xscale="linear", **kwa
     sie erscheinen als gestrichelte senkrechte Linien. ``xscale`` wie bei matplotlib
     (``"symlog"`` für Werte über viele Größenordnungen mit beiden Vorzeichen).
     """
-    v = np.sort(np.asarray(values, dtype=float))
-    if v.size == 0 or not np.all(np.isfinite(v)):
-        raise ValueError("values must be non-empty and finite")
+    v = np.sort(check_values(values, "values"))
     ax.step(v, np.arange(1, v.size + 1) / v.size, where="post", label=label, **kwargs)
     for i, (text, x) in enumerate((marks or {}).items()):
         ax.axvline(x, color=f"C{3 + i}", linestyle="--", linewidth=1, label=text)
@@ -155,15 +206,17 @@ def plot_ecdf(ax, values, xlabel, label=None, marks=None, xscale="linear", **kwa
         ax.legend(loc="upper left")
 
 
-def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20):
+def plot_loss_surface(ax, W1, W3, L, segment=None, zoff=-1.0, levels=20, facets=16):
     """Fläche l(w1, w3) auf einem Gitter mit Höhenlinien auf der Fläche und am Boden.
 
     ``ax`` ist eine 3D-Achse; ``segment = (L_t, w1_t, w3_t)`` zeichnet den Loss entlang einer
-    Strecke (rot) und ihre Projektion auf den Boden.
+    Strecke (rot) und ihre Projektion auf den Boden. Die Fläche wird mit höchstens
+    ``facets`` × ``facets`` Vierecken gezeichnet (die Höhenlinien nutzen das volle Gitter):
+    das hält die SVG-Datei klein.
     """
     top = float(np.max(L))
     cc = top * np.linspace(0.0, 1.0, levels) ** 2
-    ax.plot_surface(W1, W3, L, alpha=0.5, cmap="jet", linewidth=0)
+    ax.plot_surface(W1, W3, L, alpha=0.5, cmap="jet", linewidth=0, rcount=facets, ccount=facets)
     ax.contour(W1, W3, L, cc, cmap="jet", linewidths=0.6)
     ax.contour(W1, W3, L, cc, zdir="z", offset=zoff, cmap="jet", linewidths=0.6)
     if segment is not None:

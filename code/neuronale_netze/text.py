@@ -3,8 +3,7 @@
 Im Kapitel: ``glue_de("l_hat", l_hat, digits=3)`` und im Text ``{glue:md}`l_hat```.
 """
 
-import math
-import numbers
+from ._checks import check_real
 
 SUPERSCRIPT_SWITCH = 1e-3
 WALLCLOCK_PREFIX = "time_"
@@ -17,13 +16,9 @@ def format_de(x, digits=3, sci=None):
     ``digits`` ist die Anzahl der Nachkommastellen (bzw. der Mantisse); ganze Zahlen
     (``int``) werden ohne Nachkommastellen geschrieben.
     """
-    if isinstance(x, bool):
-        raise ValueError(f"x must be a number, got {x!r}")
-    if isinstance(x, int):
+    if isinstance(x, int) and not isinstance(x, bool):
         return f"{x:,}".replace(",", "\u202f")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"x must be finite, got {x!r}")
+    x = check_real(x, "x")
     if sci is None:
         sci = x != 0 and (abs(x) < SUPERSCRIPT_SWITCH or abs(x) >= 1e5)
     if sci:
@@ -53,25 +48,28 @@ def glue_de(name, x, digits=3, sci=None):
 
     Laufzeiten unter ``time_…`` (siehe ``markdown_de`` und ``glue_time``).
     """
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    glue(name, Markdown(markdown_de(name, x, digits, sci)), display=False)
+    _glue_markdown(name, markdown_de(name, x, digits, sci))
 
 
 def glue_vec(name, w, digits=4):
-    """Klebt einen Vektor als Formel ``(a; b; …)`` im deutschen Zahlformat ein."""
+    """Klebt einen Vektor als Formel ``(a; b; …)`` im deutschen Zahlformat ein.
+
+    In der Formel steht das Dezimalkomma als ``{,}``: Ein bloßes Komma setzt TeX (und
+    MathJax) als Satzzeichen, mit Abstand danach.
+    """
+    text = "; ".join(format_de(float(v), digits, sci=False).replace(",", "{,}") for v in w)
+    _glue_markdown(name, f"$({text})$")
+
+
+def _glue_markdown(name, md):
     from IPython.display import Markdown
     from myst_nb import glue
 
-    text = "; ".join(format_de(float(v), digits, sci=False) for v in w)
-    glue(name, Markdown(f"$({text})$"), display=False)
+    glue(name, Markdown(md), display=False)
 
 
 def glue_time(name, seconds, digits=2):
     """Klebt eine gemessene Laufzeit in Sekunden ein; ``name`` muss mit ``time_`` beginnen."""
     if not isinstance(name, str) or not name.startswith(WALLCLOCK_PREFIX):
         raise ValueError(f"name must start with {WALLCLOCK_PREFIX!r}, got {name!r}")
-    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not seconds >= 0:
-        raise ValueError(f"seconds must be a non-negative number, got {seconds!r}")
-    glue_de(name, float(seconds), digits=digits, sci=False)
+    glue_de(name, check_real(seconds, "seconds", 0, strict=False), digits=digits, sci=False)
