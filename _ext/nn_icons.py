@@ -32,7 +32,9 @@ ICON_CLASSES = re.compile(r'<[a-z]+\b[^>]*\bclass="([^"]*\bfa-[^"]*)"')
 # one pack in fontawesome.js: ...var p={name:[w,h,[aliases],"unicode","path"],...} ... d("fas",p)
 PACK_END = re.compile(r'd\("(fa[bsr])",p\)')
 ICON = re.compile(
-    r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+    r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+","([^"]+)"\]')
+# old names of an icon in its alias list (e.g. pencil: [..., "pencil-alt"]), which templates use
+ALIAS = re.compile(r'"([a-z0-9-]+)"')
 # the icon the theme's CSS puts into the title of each kind of admonition (pydata-sphinx-theme
 # 0.17: --pst-icon-admonition-*), drawn with the solid webfont
 ADMONITION_ICONS = {
@@ -51,9 +53,12 @@ def icon_packs(fontawesome_js):
     packs, start = {}, 0
     for end in PACK_END.finditer(fontawesome_js):
         body = fontawesome_js[fontawesome_js.rfind("var p={", start, end.start()):end.start()]
-        packs[end.group(1)] = {(m.group(1) or m.group(2)): (int(m.group(3)), int(m.group(4)),
-                                                            m.group(5))
-                               for m in ICON.finditer(body)}
+        icons = {}
+        for m in ICON.finditer(body):
+            outline = (int(m.group(3)), int(m.group(4)), m.group(6))
+            for name in [m.group(1) or m.group(2), *ALIAS.findall(m.group(5))]:
+                icons[name] = outline
+        packs[end.group(1)] = icons
         start = end.end()
     if set(packs) != {"fab", "far", "fas"} or not all(packs.values()):
         raise ExtensionError("nn_icons: unexpected structure of fontawesome.js")

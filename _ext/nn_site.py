@@ -13,7 +13,13 @@
    rendered as ``<span class="wallclock">``. They are the only values allowed to differ between
    two builds (tests/test_reproducible.py masks exactly these spans), so they are kept out of
    the search index: otherwise their digits would make ``searchindex.js`` differ as well.
-3. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a
+3. Folded code cells (tags ``hide-input``/``hide-output``/``hide-cell``): myst-nb 1.4 writes
+   ``<summary aria-label="Toggle hidden content"><p …>Vorbereitung anzeigen</p>…``. ``<p>`` is
+   not allowed in ``<summary>`` (Nu HTML checker) and the English ``aria-label`` hides the visible
+   German title from screen readers (axe ``label-content-name-mismatch``). The same markup with
+   ``<span>`` titles and no ``aria-label``; ``_assets/site.css`` styles the spans as myst-nb
+   styles its paragraphs.
+4. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a
    stylesheet or script only if the file is already in the output's ``_static`` when the page
    is written. myst-nb (``mystnb.<hash>.css``) and sphinx-mathjax-offline (``tex-chtml.js``)
    copy their files there at ``build-finished``, after the pages: a first build wrote
@@ -23,6 +29,7 @@
 """
 
 import os
+from html import escape
 from importlib import import_module
 
 from docutils import nodes
@@ -81,7 +88,23 @@ def _static_before_the_pages(app, env):
             getattr(import_module(module), function)(app, None)
 
 
+def _visit_hide_cell(self, node):
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        self.body.append(f'<span class="{state} admonition-title">{escape(prompt)}</span>\n')
+    self.body.append("</summary>\n")
+
+
+def _depart_hide_cell(self, node):
+    self.body.append("</details>\n")
+
+
 def setup(app):
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.setup_extension("myst_nb")
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell, _depart_hide_cell))
     app.connect("env-updated", _static_before_the_pages)
     _normalise_body_only_scripts()
     _skip_wallclock_in_search_index()

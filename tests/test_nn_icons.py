@@ -61,3 +61,9 @@ def test_admonition_titles_get_the_themes_glyph_without_the_webfont(packs, tmp_p
     assert 'content:"";font-family:inherit' in note
     assert nn_icons._mask(packs, "fas", "circle-info")[1] in note  # the theme's f05a
     assert any(r.startswith("div.admonition>.admonition-title::after{") for r in css.splitlines())
+
+
+def test_an_icon_is_found_by_its_old_name_too():
+    # the edit button of sphinx-book-theme asks for fa-pencil-alt, an alias of fa-pencil
+    packs = nn_icons.icon_packs(FONTAWESOME_JS.read_text(encoding="utf-8"))
+    assert packs["fas"]["pencil-alt"] == packs["fas"]["pencil"]
