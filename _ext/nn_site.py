@@ -21,10 +21,11 @@
    styles its paragraphs.
 4. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a
    stylesheet or script only if the file is already in the output's ``_static`` when the page
-   is written. myst-nb (``mystnb.<hash>.css``) and sphinx-mathjax-offline (``tex-chtml.js``)
-   copy their files there at ``build-finished``, after the pages: a first build wrote
-   ``tex-chtml.js``, every later one ``tex-chtml.js?v=...``. Their own copy functions are run
-   once more before the pages are written (``LATE_STATIC``), so every build writes the same.
+   is written. myst-nb (``mystnb.<hash>.css``), sphinx-proof (``proof.css``), sphinx-exercise
+   and sphinx-mathjax-offline (``tex-chtml.js``) copy their files there at ``build-finished``,
+   after the pages: a first build wrote ``proof.css``, every later one ``proof.css?v=...``.
+   Their own copy functions are run once more before the pages are written (``LATE_STATIC``),
+   so every build writes the same.
    ``tests/test_reproducible.py`` compares a rebuild over an earlier build with a clean one.
 """
 
@@ -76,6 +77,8 @@ def _skip_wallclock_in_search_index():
 LATE_STATIC = {
     "myst_nb": ("myst_nb.sphinx_ext", "add_global_html_resources"),
     "sphinx-mathjax-offline": ("sphinx-mathjax-offline", "copy_mathjax_files"),
+    "sphinx_proof": ("sphinx_proof", "copy_asset_files"),
+    "sphinx_exercise": ("sphinx_exercise", "copy_asset_files"),
 }
 
 
