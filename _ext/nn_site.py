@@ -25,7 +25,8 @@
    and sphinx-mathjax-offline (``tex-chtml.js``) copy their files there at ``build-finished``,
    after the pages: a first build wrote ``proof.css``, every later one ``proof.css?v=...``.
    Their own copy functions are run once more before the pages are written (``LATE_STATIC``),
-   so every build writes the same.
+   so every build writes the same; a file made from the pages at the end (``nn_icons``' CSS)
+   is removed before them instead (``LATE_GENERATED``).
    ``tests/test_reproducible.py`` compares a rebuild over an earlier build with a clean one.
 """
 
@@ -79,7 +80,12 @@ LATE_STATIC = {
     "sphinx-mathjax-offline": ("sphinx-mathjax-offline", "copy_mathjax_files"),
     "sphinx_proof": ("sphinx_proof", "copy_asset_files"),
     "sphinx_exercise": ("sphinx_exercise", "copy_asset_files"),
+    "nn_katex": ("nn_katex", "copy_assets"),
 }
+# extension -> (module, name of the constant that names a file in ``_static``) written at
+# build-finished from the pages themselves, so it cannot come first: removed before the pages
+# are written, so that no build, clean or not, writes a checksum for it
+LATE_GENERATED = {"nn_icons": ("nn_icons", "CSS_FILE")}
 
 
 def _static_before_the_pages(app, env):
@@ -89,6 +95,12 @@ def _static_before_the_pages(app, env):
     for extension, (module, function) in LATE_STATIC.items():
         if extension in app.extensions:
             getattr(import_module(module), function)(app, None)
+    for extension, (module, constant) in LATE_GENERATED.items():
+        if extension in app.extensions:
+            path = os.path.join(app.builder.outdir, "_static", getattr(import_module(module),
+                                                                        constant))
+            if os.path.exists(path):
+                os.remove(path)
 
 
 def _visit_hide_cell(self, node):
