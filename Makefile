@@ -33,8 +33,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# --durations=15: the 15 slowest test phases (a fixture's build shows as the setup of the first
+# test that uses it), so the suite's time stays visible.
 test: install node_modules/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=15
 
 fast: install
 	$(PY) -m pytest -m "not slow"

@@ -157,7 +157,26 @@ class ExecTableTransform(SphinxPostTransform):
             node.replace_self(exec_table(self.env, self.env.docname))
 
 
+def encrypted_kernels():
+    """Start the build's kernels with CurveZMQ keys provisioned by the kernel manager.
+
+    ipykernel 7 logs ``[IPKernelApp] WARNING | Kernel is running over TCP without encryption``
+    on the kernel's stderr, which it shares with the build process, for every kernel started
+    without keys: the default of jupyter_client (``KernelManager.transport_encryption =
+    "disabled"``). ``"auto"`` provisions the keys when the kernelspec declares CurveZMQ support
+    (ipykernel's ``python3`` does), the remedy the message itself names; the warning goes with
+    its cause. (The other remedy, IPC, does not work here: the socket paths are relative to the
+    kernel's working directory, the chapter folder, and the client does not look there.)
+    myst-nb, jupyter-cache and this extension all create their kernel managers through nbclient
+    without a traitlets config, so the trait's default is the one place to set it.
+    """
+    from jupyter_client.manager import KernelManager
+
+    KernelManager.class_traits()["transport_encryption"].default_value = "auto"
+
+
 def setup(app):
+    encrypted_kernels()
     app.add_node(ExecTableNode)
     app.add_directive("nn-exec-table", ExecTable)
     app.add_post_transform(ExecTableTransform)

@@ -19,12 +19,23 @@
    German title from screen readers (axe ``label-content-name-mismatch``). The same markup with
    ``<span>`` titles and no ``aria-label``; ``_assets/site.css`` styles the spans as myst-nb
    styles its paragraphs.
-4. Tabs of sphinx-design 0.8 (``tab-set``) put ``aria-controls`` on their ``<label>``, which
+4. A page must not depend on the build history. Sphinx appends ``?v=<checksum>`` to a
+   stylesheet or script only if the file is already in the output's ``_static`` when the page
+   is written. myst-nb (``mystnb.<hash>.css``), sphinx-proof (``proof.css``), sphinx-exercise
+   and sphinx-mathjax-offline (``tex-chtml.js``) copy their files there at ``build-finished``,
+   after the pages: a first build wrote ``proof.css``, every later one ``proof.css?v=...``.
+   Their own copy functions are run once more before the pages are written (``LATE_STATIC``),
+   so every build writes the same; a file made from the pages at the end (``nn_icons``' CSS)
+   is removed before them instead (``LATE_GENERATED``).
+   ``tests/test_reproducible.py`` compares a rebuild over an earlier build with a clean one.
+5. Tabs of sphinx-design 0.8 (``tab-set``) put ``aria-controls`` on their ``<label>``, which
    the Nu HTML checker rejects (the attribute is not allowed on ``label``); the label is tied
    to its radio input by ``for`` already. The label is written without it.
 """
 
+import os
 from html import escape
+from importlib import import_module
 
 from docutils import nodes
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -66,6 +77,35 @@ def _skip_wallclock_in_search_index():
     IndexBuilder.feed = feed
 
 
+# extension -> (module, function(app, exception)) that copies its static files at build-finished
+LATE_STATIC = {
+    "myst_nb": ("myst_nb.sphinx_ext", "add_global_html_resources"),
+    "sphinx-mathjax-offline": ("sphinx-mathjax-offline", "copy_mathjax_files"),
+    "sphinx_proof": ("sphinx_proof", "copy_asset_files"),
+    "sphinx_exercise": ("sphinx_exercise", "copy_asset_files"),
+    "nn_katex": ("nn_katex", "copy_assets"),
+}
+# extension -> (module, name of the constant that names a file in ``_static``) written at
+# build-finished from the pages themselves, so it cannot come first: removed before the pages
+# are written, so that no build, clean or not, writes a checksum for it
+LATE_GENERATED = {"nn_icons": ("nn_icons", "CSS_FILE")}
+
+
+def _static_before_the_pages(app, env):
+    if app.builder.format != "html":
+        return
+    os.makedirs(os.path.join(app.builder.outdir, "_static"), exist_ok=True)
+    for extension, (module, function) in LATE_STATIC.items():
+        if extension in app.extensions:
+            getattr(import_module(module), function)(app, None)
+    for extension, (module, constant) in LATE_GENERATED.items():
+        if extension in app.extensions:
+            path = os.path.join(app.builder.outdir, "_static", getattr(import_module(module),
+                                                                        constant))
+            if os.path.exists(path):
+                os.remove(path)
+
+
 def _visit_hide_cell(self, node):
     classes = " ".join(node["classes"])
     self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
@@ -93,6 +133,7 @@ def setup(app):
     app.add_node(HideCodeCellNode, override=True, html=(_visit_hide_cell, _depart_hide_cell))
     app.setup_extension("sphinx_design")
     app.add_node(sd_tab_label, override=True, html=(_visit_tab_label, depart_tab_label))
+    app.connect("env-updated", _static_before_the_pages)
     _normalise_body_only_scripts()
     _skip_wallclock_in_search_index()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,7 @@ reported. Every problem names the page, the element and the message.
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -43,21 +44,27 @@ WALLCLOCK_MD = re.compile(rb"\[[^\]\n]*\]\{\.wallclock\}")
 # --------------------------------------------------------------------------- building / serving
 
 
+@functools.cache
+def _source_date_epoch():
+    """The last commit's time, read once: a commit during the session must not change it."""
+    out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or "0"
+
+
 def build_env():
     """The environment of `make book`: reproducible timestamps and hashes."""
     env = dict(os.environ)
-    if "SOURCE_DATE_EPOCH" not in env:
-        out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True)
-        env["SOURCE_DATE_EPOCH"] = out.stdout.strip() or "0"
+    env.setdefault("SOURCE_DATE_EPOCH", _source_date_epoch())
     env["PYTHONHASHSEED"] = "0"
     return env
 
 
-def jupyter_book_build(source, output, strict=True, timeout=1800):
-    """``jupyter-book build source --path-output output`` (``-n -W --keep-going`` if strict)."""
+def jupyter_book_build(source, output, strict=True, timeout=1800, extra=()):
+    """``jupyter-book build source --path-output output [extra]`` (``-n -W --keep-going`` if
+    strict)."""
     jb = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jb), "build", str(source), "--path-output", str(output)]
+    cmd = [str(jb), "build", str(source), "--path-output", str(output), *extra]
     if strict:
         cmd += ["-n", "-W", "--keep-going"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=build_env())
@@ -69,13 +76,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+# ``python -m http.server`` plus one response header: linkchecker waits 0.1-0.6 s between two
+# requests to a host unless the host answers with a ``LinkChecker`` header (then it keeps to
+# ``maxrequestspersecond``, LINKCHECKERRC); a few hundred URLs of the site cost a minute.
+SERVER = """
+import functools, http.server, sys
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("LinkChecker", "local test server")
+        super().end_headers()
+port, host, directory = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+handler = functools.partial(Handler, directory=directory)
+http.server.ThreadingHTTPServer((host, port), handler).serve_forever()
+"""
+
+
 @contextlib.contextmanager
 def serve(directory):
-    """Serve ``directory`` with ``python -m http.server`` on 127.0.0.1; yield the base URL."""
+    """Serve ``directory`` like ``python -m http.server`` on 127.0.0.1; yield the base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", ALLOWED_HOST,
-         "--directory", str(directory)],
+        [sys.executable, "-c", SERVER, str(port), ALLOWED_HOST, str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://{ALLOWED_HOST}:{port}/"
@@ -341,6 +362,8 @@ def axe_violations(base_url, names, selector="main"):
 # --------------------------------------------------------------------------- linkchecker
 
 LINKCHECKERRC = """\
+[checking]
+maxrequestspersecond=1000
 [filtering]
 checkextern=0
 [AnchorCheck]

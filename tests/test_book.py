@@ -10,16 +10,18 @@ pytestmark = pytest.mark.slow
 
 
 def test_book_builds_without_warnings(built_book):
+    # no filter: the kernels' "[IPKernelApp] WARNING | Kernel is running over TCP without
+    # encryption" is gone at its source (_ext/nn_execute.py starts them with CurveZMQ keys)
     log = built_book.stdout + built_book.stderr
     assert built_book.returncode == 0, log[-5000:]
     warnings = [line for line in log.splitlines()
-                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line) and "IPKernelApp" not in line]
+                if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
     assert warnings == []
 
 
-def test_every_toc_page_is_built_with_figures_and_glue(built_book):
+def test_every_toc_page_is_built_with_figures_and_glue(built_site):
     for name in toc_files():
-        page = ROOT / "_build" / "html" / f"{name}.html"
+        page = built_site / f"{name}.html"
         assert page.is_file(), name
         html = page.read_text(encoding="utf-8")
         assert "{glue" not in html, f"unresolved glue role on {name}"
@@ -28,9 +30,9 @@ def test_every_toc_page_is_built_with_figures_and_glue(built_book):
         assert html.count('<figure class="align-default"') >= n_figures, name
 
 
-def test_numbers_in_prose_come_from_execution(built_book):
-    html = (ROOT / "_build/html/chapters/03-modellproblem.html").read_text(encoding="utf-8")
+def test_numbers_in_prose_come_from_execution(built_site):
+    html = (built_site / "chapters/03-modellproblem.html").read_text(encoding="utf-8")
     # the value of the loss in the midpoint (1/2, 0, -1/2, 0), computed at build time
     assert "0,546875" in html
-    html = (ROOT / "_build/html/chapters/02-mlp.html").read_text(encoding="utf-8")
+    html = (built_site / "chapters/02-mlp.html").read_text(encoding="utf-8")
     assert "78\u202f601" in html

@@ -198,7 +198,7 @@ def test_every_glued_key_is_used_and_every_reference_glued(built_site):
     """On the build's executions of the chapters, so keys built at run time count."""
     failed = {}
     for name, path in CHAPTERS:
-        executed = executed_notebook(path)
+        executed = executed_notebook(path, built_site.parent / ".jupyter_cache")
         assert executed is not None, f"{name}: the build left no execution of this version"
         problems = glue_problems(path, executed)
         if problems:

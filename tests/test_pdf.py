@@ -16,7 +16,6 @@ sys.path.insert(0, str(ROOT / "_ext"))
 import nn_pdf  # noqa: E402
 import pdf  # noqa: E402
 
-PDF_DIR = ROOT / "_build" / "pdf"
 UMLAUT_WORD = re.compile(r"\b\w*[äöüÄÖÜß]\w*\b")
 # labels of the sphinx-proof boxes; a reference to one must print „Satz 1“, never the label
 BOX_LABELS = sorted(set(re.findall(
@@ -157,8 +156,10 @@ def built_pdfs(built_book):
         pytest.skip(f"TeX Live/poppler not installed ({missing}); see README 'PDF'")
     result = built_book.pdf
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
-    manifest = json.loads((PDF_DIR / "manifest.json").read_text(encoding="utf-8"))
+    pdf_dir = built_book.build / "pdf"
+    manifest = json.loads((pdf_dir / "manifest.json").read_text(encoding="utf-8"))
     manifest["docs"] = pdf.toc_docs()  # the table of contents the PDFs were built from
+    manifest["dir"], manifest["latex"] = pdf_dir, built_book.build / "latex"
     return manifest
 
 
@@ -169,32 +170,34 @@ def _pdfs(manifest):
 
 @pytest.mark.slow
 def test_book_and_every_handout_exist(built_pdfs):
+    pdf_dir = built_pdfs["dir"]
     docs = built_pdfs["docs"]
     assert set(built_pdfs["handouts"]) == set(docs[1:])
     for name in _pdfs(built_pdfs):
-        assert (PDF_DIR / name).is_file(), name
-        assert (PDF_DIR / name).read_bytes()[:5] == b"%PDF-"
+        assert (pdf_dir / name).is_file(), name
+        assert (pdf_dir / name).read_bytes()[:5] == b"%PDF-"
 
 
 @pytest.mark.slow
 def test_text_titles_german_and_clean(built_pdfs):
+    pdf_dir = built_pdfs["dir"]
     docs = built_pdfs["docs"]
-    book = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / built_pdfs["book"]), "-")
+    book = _run("pdftotext", "-enc", "UTF-8", str(pdf_dir / built_pdfs["book"]), "-")
     flat = " ".join(book.split())
     for word in ("Inhaltsverzeichnis", "Abbildung 1", "Reißel", "Stand:"):
         assert word in flat, word
     for doc in docs[1:]:
         title = " ".join(pdf.doc_title(doc).split())
         assert title in flat, title
-        text = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / built_pdfs["handouts"][doc]), "-")
+        text = _run("pdftotext", "-enc", "UTF-8", str(pdf_dir / built_pdfs["handouts"][doc]), "-")
         first = " ".join(_run("pdftotext", "-enc", "UTF-8", "-l", "1",
-                              str(PDF_DIR / built_pdfs["handouts"][doc]), "-").split())
+                              str(pdf_dir / built_pdfs["handouts"][doc]), "-").split())
         for word in (title, "Neuronale Netze", "Stand:", "Seite 1 von"):
             assert word in first, (doc, word)
         assert "Inhaltsverzeichnis" not in text, doc  # no table of contents in a handout
         assert UMLAUT_WORD.search(text), doc
     for name in _pdfs(built_pdfs):
-        text = _run("pdftotext", "-enc", "UTF-8", str(PDF_DIR / name), "-")
+        text = _run("pdftotext", "-enc", "UTF-8", str(pdf_dir / name), "-")
         assert "??" not in text, f"unresolved reference in {name}"
         bare = [label for label in BOX_LABELS if label in text.replace("-\n", "-")]
         assert not bare, f"box reference printed as its label in {name}: {bare}"
@@ -205,13 +208,14 @@ def test_text_titles_german_and_clean(built_pdfs):
 
 @pytest.mark.slow
 def test_fonts_embedded_and_figures_vector(built_pdfs):
+    pdf_dir = built_pdfs["dir"]
     for name in _pdfs(built_pdfs):
-        fonts = _run("pdffonts", str(PDF_DIR / name)).splitlines()[2:]
+        fonts = _run("pdffonts", str(pdf_dir / name)).splitlines()[2:]
         assert fonts, name
         for line in fonts:
             emb = re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line)
             assert emb and emb.group(1) == "yes", f"font not embedded in {name}: {line}"
-        images = _run("pdfimages", "-list", str(PDF_DIR / name)).splitlines()[2:]
+        images = _run("pdfimages", "-list", str(pdf_dir / name)).splitlines()[2:]
         assert images == [], f"raster images in {name}: {images}"
 
 
@@ -232,16 +236,18 @@ def test_page_counts_plausible(built_pdfs):
 
 @pytest.mark.slow
 def test_no_code_line_runs_off_the_page(built_pdfs):
-    for tex_log in (ROOT / "_build" / "latex").glob("neuronale-netze*.log"):
+    # the XeLaTeX log of every PDF, each from the run that wrote it: no PDF goes unchecked
+    for name in _pdfs(built_pdfs):
+        tex_log = built_pdfs["latex"] / name.replace(".pdf", ".log")
         log = tex_log.read_text(errors="replace")
+        assert f"Output written on {name.removesuffix('.pdf')}." in log, tex_log  # .xdv
         wide = [float(w) for w in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide", log)]
         assert all(w < 10 for w in wide), (tex_log.name, wide)
 
 
 @pytest.mark.slow
-def test_every_page_of_the_site_offers_its_handout_and_the_book(built_pdfs, built_book):
-    html = ROOT / "_build" / "html"
-    assert built_book.returncode == 0
+def test_every_page_of_the_site_offers_its_handout_and_the_book(built_pdfs, built_site):
+    html = built_site
     for doc, handout in built_pdfs["handouts"].items():
         page = (html / f"{doc}.html").read_text(encoding="utf-8")
         depth = doc.count("/")
@@ -253,8 +259,9 @@ def test_every_page_of_the_site_offers_its_handout_and_the_book(built_pdfs, buil
     assert f'href="pdf/{built_pdfs["book"]}"' in index
 
 
-def _flat_text(name, *options):
-    return " ".join(_run("pdftotext", "-enc", "UTF-8", *options, str(PDF_DIR / name), "-").split())
+def _flat_text(built_pdfs, name, *options):
+    path = built_pdfs["dir"] / name
+    return " ".join(_run("pdftotext", "-enc", "UTF-8", *options, str(path), "-").split())
 
 
 @pytest.mark.slow
@@ -267,18 +274,18 @@ def test_sheets_have_no_solutions_and_solutions_pdfs_have_all(built_pdfs):
     assert set(solutions) <= set(built_pdfs["handouts"]) and len(solutions) >= 11
     total = 0
     for doc, name in solutions.items():
-        sheet = _flat_text(built_pdfs["handouts"][doc])
+        sheet = _flat_text(built_pdfs, built_pdfs["handouts"][doc])
         numbers = re.findall(exercise, sheet)
         source = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
         assert len(numbers) >= source.count("```{exercise}") >= 2, doc
         assert "Lösung zu Übung" not in sheet, f"{doc}: solution in the exercise sheet"
-        text = _flat_text(name)
-        first = _flat_text(name, "-l", "1")
+        text = _flat_text(built_pdfs, name)
+        first = _flat_text(built_pdfs, name, "-l", "1")
         assert "Lösungen" in first and "Stand:" in first, doc
         found = re.findall(r"Lösung zu Übung (\d+) \(", text)
         assert sorted(found, key=int) == sorted(numbers, key=int), (doc, found, numbers)
         total += source.count("```{exercise}")
-    book = _flat_text(built_pdfs["book"])
+    book = _flat_text(built_pdfs, built_pdfs["book"])
     numbers = re.findall(exercise, book)
     found = re.findall(r"Lösung zu Übung (\d+) \(", book)
     assert sorted(found, key=int) == sorted(numbers, key=int)
@@ -287,9 +294,8 @@ def test_sheets_have_no_solutions_and_solutions_pdfs_have_all(built_pdfs):
 
 
 @pytest.mark.slow
-def test_every_section_with_exercises_links_its_solutions(built_pdfs, built_book):
-    html = ROOT / "_build" / "html"
-    assert built_book.returncode == 0
+def test_every_section_with_exercises_links_its_solutions(built_pdfs, built_site):
+    html = built_site
     for doc, name in built_pdfs["solutions"].items():
         page = (html / f"{doc}.html").read_text(encoding="utf-8")
         prefix = "../" * doc.count("/")
@@ -302,7 +308,8 @@ def test_every_section_with_exercises_links_its_solutions(built_pdfs, built_book
 def test_every_character_has_a_glyph(built_pdfs):
     """XeLaTeX only logs a character its font lacks (★ of the exercise titles, Greek in bold
     headings): the PDF would show nothing there."""
-    for tex_log in (ROOT / "_build" / "latex").glob("neuronale-netze*.log"):
+    for name in _pdfs(built_pdfs):  # the log of every PDF (a missing log fails)
+        tex_log = built_pdfs["latex"] / name.replace(".pdf", ".log")
         missing = re.findall(r"^Missing character: There is no (.+?) in font",
                              tex_log.read_text(errors="replace"), re.M)
         assert missing == [], (tex_log.name, sorted(set(missing)))
