@@ -196,6 +196,9 @@ def check_launch_and_download(html_dir):
     import jupytext
     import nbformat
 
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from nn_ipynb import student_cells
+
     for name in notebook_chapters():
         html = (html_dir / f"{name}.html").read_text(encoding="utf-8")
         binder = (f'href="https://mybinder.org/v2/gh/{org_repo}/{branch}'
@@ -206,8 +209,10 @@ def check_launch_and_download(html_dir):
         assert f'href="{depth}_sources/{name}.ipynb"' in html, name
         nb = nbformat.read(html_dir / "_sources" / f"{name}.ipynb", as_version=4)
         nbformat.validate(nb)
+        # the student notebook: the chapter's cells, solutions cut out (tests/test_exercises.py)
         source = jupytext.read(ROOT / f"{name}.md")
-        assert [c.source for c in nb.cells] == [c.source for c in source.cells], name
+        assert [c.source for c in nb.cells] == [
+            c.source for c in student_cells(source.cells)], name
         assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code"), name
 
 
