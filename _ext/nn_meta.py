@@ -12,8 +12,8 @@
   wall-clock values.
 - **sphinx-proof boxes.** Its LaTeX titles are translated with its own catalogue („Satz“, as
   in HTML) and numbered in handouts too, a reference to a box in another chapter prints
-  „Satz 1“ in a handout too (not the bare label), and the body of each box gets a unique id
-  (sphinx-proof gives all the same one).
+  „Satz 1“ in a handout too (not the bare label); the unique id of each box's body comes from
+  ``_ext/nn_exercises.py``, which does the same for the exercises.
 - **Phone layout.** ``_assets/phone/nn-phone.css`` on every page.
 - **Bibliography.** The pybtex style ``nnde``: pybtex's ``unsrt`` with German words („und“,
   „Hrsg.“, „S.“, „Bd.“, „u. a.“), titles as written in ``references.bib``, DOIs as links.
@@ -300,18 +300,6 @@ class CommaBetweenFootnoteMarks(SphinxPostTransform):
                 ref.parent.insert(ref.parent.index(ref) + 1, nodes.superscript(",", ","))
 
 
-def unique_proof_ids(app, doctree):
-    """sphinx-proof gives the body of every box the id ``proof-content``: two boxes on a page
-    are invalid HTML (duplicate id, the Nu checker's error). The body gets the box's id plus
-    ``-content`` instead (nothing refers to the old id)."""
-    for section in doctree.findall(nodes.section):
-        if "proof-content" in section["ids"]:
-            box = section.parent.get("ids", []) if section.parent is not None else []
-            section["ids"].remove("proof-content")
-            if box:
-                section["ids"].append(f"{box[0]}-content")
-
-
 def setup(app):
     register_plugin("pybtex.style.formatting", "nnde", GermanStyle)
     # before Sphinx's own filters (warning suppression, -W), on every handler of its logger
@@ -323,6 +311,5 @@ def setup(app):
     app.connect("builder-inited", german_proof_titles_in_latex)
     app.add_post_transform(ProofRefsOutsideTheDocument)
     app.add_post_transform(CommaBetweenFootnoteMarks)
-    app.connect("doctree-read", unique_proof_ids)
     app.connect("html-page-context", german_buttons, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

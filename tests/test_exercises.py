@@ -192,7 +192,7 @@ def test_exercise_content_ids_become_unique():
         box += nodes.section(ids=[shared])
         doc += box
     doc += nodes.section(ids=["exercise-content"])  # not in an exercise: left alone
-    nn_exercises.UniqueExerciseIds.run(SimpleNamespace(document=doc))
+    nn_exercises.UniqueBoxIds.run(SimpleNamespace(document=doc))
     ids = [section["ids"] for section in doc.findall(nodes.section)]
     assert ids == [["ex-1-a-inhalt"], ["sol-1-a-inhalt"], ["ex-1-b-inhalt"],
                    ["exercise-content"]]
