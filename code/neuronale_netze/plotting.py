@@ -20,7 +20,10 @@ X_PLOT = np.linspace(-0.25, 1.25, 301).reshape(-1, 1)
 
 
 def use_style():
-    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG (Web) und PDF (Druck) als Ausgabe.
+    """Aktiviert den Kursstil; in Jupyter zusätzlich SVG als einzige Ausgabe der Abbildungen.
+
+    Nur SVG: Jede weitere Ausgabe (etwa PDF für den Druck) würde jede Abbildung ein zweites Mal
+    zeichnen. Die PDFs des Buchs wandeln die SVGs beim LaTeX-Build um (``rsvg-convert``).
 
     Die Tick-Beschriftungen aller danach erzeugten Achsen (linear, logarithmisch, symlog,
     auch 3D) tragen ein Dezimalkomma: unabhängig von der Locale des Systems, die es auf
@@ -35,7 +38,7 @@ def use_style():
     except ImportError:  # pragma: no cover - plain Python without IPython
         return
     if get_ipython() is not None:
-        set_matplotlib_formats("svg", "pdf")
+        set_matplotlib_formats("svg")
 
 
 def decimal_comma(text):
