@@ -117,7 +117,10 @@ def _cell(text=None, node=None):
     return nodes.entry("", nodes.paragraph("", "", node) if node else nodes.paragraph(text=text))
 
 
-def exec_table(env, parent):
+def exec_table(env, parent, build_start):
+    """The table; „dieser Bau“ for chapters executed since ``build_start`` (a timestamp), by
+    this extension or by myst-nb, „Cache“ for results of an earlier build. (myst-nb's own
+    ``method`` is the execution mode, "cache" in both cases.)"""
     from datetime import UTC, datetime
 
     from myst_nb.sphinx_ import NbMetadataCollector
@@ -144,7 +147,7 @@ def exec_table(env, parent):
         runtime = "–" if info.get("runtime") is None else f"{info['runtime']:.1f}"
         body += nodes.row(
             "", _cell(node=link), _cell(when), _cell(runtime.replace(".", ",")),
-            _cell("Cache" if info.get("method") == "cache" else str(info.get("method"))),
+            _cell("dieser Bau" if info.get("mtime", 0) >= build_start else "Cache"),
             _cell("ok" if info.get("succeeded") else "Fehler"))
     return table
 
@@ -154,7 +157,7 @@ class ExecTableTransform(SphinxPostTransform):
 
     def run(self, **kwargs):
         for node in list(self.document.findall(ExecTableNode)):
-            node.replace_self(exec_table(self.env, self.env.docname))
+            node.replace_self(exec_table(self.env, self.env.docname, self.app.nn_build_start))
 
 
 def encrypted_kernels():
@@ -175,8 +178,15 @@ def encrypted_kernels():
     KernelManager.class_traits()["transport_encryption"].default_value = "auto"
 
 
+def _remember_start(app):
+    import time
+
+    app.nn_build_start = time.time()
+
+
 def setup(app):
     encrypted_kernels()
+    app.connect("builder-inited", _remember_start)
     app.add_node(ExecTableNode)
     app.add_directive("nn-exec-table", ExecTable)
     app.add_post_transform(ExecTableTransform)
