@@ -22,6 +22,18 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 LOGGER = logging.getLogger(__name__)
+# Package modules that load TensorFlow, PyTorch or scikit-learn: seconds of imports per kernel.
+HEAVY_MODULES = {"frameworks.py", "autodiff.py"}
+
+
+def expected_cost(path):
+    """Sort key for the longest-first order: chapters that load a framework library through the
+    package first, then by file size (a cheap proxy for the number of cells)."""
+    import nn_deps
+
+    text = path.read_text(encoding="utf-8")
+    heavy = any(f.name in HEAVY_MODULES for f in nn_deps.chapter_dependencies(text))
+    return heavy, path.stat().st_size
 
 
 def _execute(nb, cwd, timeout, allow_errors):
@@ -70,8 +82,8 @@ def _pre_execute(app, env, docnames):
     workers = min(len(pending), os.cpu_count() or 1)
     if workers < 2:
         return  # nothing to gain: myst-nb executes a single notebook itself
-    # longest first (by file size, a cheap proxy) keeps both cores busy until the end
-    pending.sort(key=lambda item: item[1].stat().st_size, reverse=True)
+    # longest first keeps both cores busy until the end
+    pending.sort(key=lambda item: expected_cost(item[1]), reverse=True)
     LOGGER.info(f"[nn_execute] executing {len(pending)} notebooks with {workers} workers")
     cache = get_cache(nb_config.execution_cache_path)
     with ThreadPoolExecutor(max_workers=workers) as pool:

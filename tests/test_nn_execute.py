@@ -1,0 +1,29 @@
+"""The extension that executes the chapters in parallel before Sphinx reads them.
+
+Its effect on a real build is checked by the book tests (every chapter executed, the page
+„Ausführung“); here: the order in which it hands the chapters to its workers.
+"""
+
+import importlib.util
+import re
+import sys
+
+from conftest import ROOT, toc_files
+
+sys.path.insert(0, str(ROOT / "_ext"))  # nn_execute imports nn_deps, as in the build
+_spec = importlib.util.spec_from_file_location("nn_execute", ROOT / "_ext" / "nn_execute.py")
+nn_execute = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nn_execute)
+
+FRAMEWORK_IMPORT = re.compile(r"^from neuronale_netze import .*\b(frameworks|autodiff)\b", re.M)
+
+
+def test_chapters_that_load_a_framework_library_start_first():
+    paths = [ROOT / f"{name}.md" for name in toc_files()]
+    heavy = {p for p in paths if FRAMEWORK_IMPORT.search(p.read_text(encoding="utf-8"))}
+    assert len(heavy) >= 3  # 1.3.1-1.3.3 at least
+    order = sorted(paths, key=nn_execute.expected_cost, reverse=True)
+    assert set(order[:len(heavy)]) == heavy
+    rest = order[len(heavy):]  # then longest (largest) first
+    assert [p.stat().st_size for p in rest] == sorted((p.stat().st_size for p in rest),
+                                                     reverse=True)
