@@ -20,6 +20,19 @@ from pathlib import Path
 PACKAGE = "neuronale_netze"
 STATE_FILE = "nn_deps.json"
 _CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.M | re.S)
+# a cell's options: a YAML block between two `---` lines at its start, or `:key: value` lines
+_CELL_YAML = re.compile(r"\A---\n.*?^---[ \t]*$\n?", re.M | re.S)
+
+
+def cell_sources(text):
+    """The Python source of every code cell of a MyST notebook, without the cell's options
+    (YAML block or ``:key:`` lines) and without IPython magics and shell escapes."""
+    sources = []
+    for cell in _CODE_CELL.findall(text):
+        body = _CELL_YAML.sub("", cell, count=1)
+        sources.append("\n".join(line for line in body.splitlines()
+                                 if not line.lstrip().startswith(("%", "!", ":"))))
+    return sources
 
 
 def package_dir():
@@ -84,11 +97,7 @@ def chapter_dependencies(text, closure=None, pkg=None):
     closure = closure if closure is not None else module_files(pkg)
     modules = set()
     uses_package = False
-    for cell in _CODE_CELL.findall(text):
-        code = "\n".join(
-            line for line in cell.splitlines()
-            if not line.lstrip().startswith(("%", "!", ":", "---"))
-        )
+    for code in cell_sources(text):
         try:
             tree = ast.parse(code)
         except SyntaxError:

@@ -45,6 +45,23 @@ def test_plotting_pulls_in_its_style_file_and_model():
     assert "data.py" not in deps
 
 
+def test_cells_with_a_yaml_options_block_are_read():
+    # the chapters' set-up cells: options as a YAML block, then the imports
+    cell = ("---\nmystnb:\n  code_prompt_show: Vorbereitung anzeigen\ntags: [hide-input]\n---\n\n"
+            "import numpy as np\nfrom neuronale_netze import plotting, timing")
+    deps = names(nn_deps.chapter_dependencies(chapter(cell), pkg=PKG))
+    assert {"plotting.py", "timing.py", "neuronale_netze.mplstyle"} <= deps
+
+
+def test_every_code_cell_of_the_book_is_read():
+    # a cell that does not parse would be skipped silently, and with it its imports
+    import ast
+
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        for source in nn_deps.cell_sources(path.read_text(encoding="utf-8")):
+            ast.parse(source)
+
+
 def test_dotted_imports_are_recognised():
     text = chapter("import neuronale_netze.data", "from neuronale_netze.text import format_de")
     assert names(nn_deps.chapter_dependencies(text, pkg=PKG)) == {
