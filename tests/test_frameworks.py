@@ -65,9 +65,11 @@ def test_fit_sklearn_lbfgs_converges_without_history():
 
 
 def blas_threads():
+    """Threads of the BLAS libraries of numpy and scipy (torch may bring its own)."""
     from threadpoolctl import threadpool_info
 
-    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+            and ("numpy" in lib["filepath"] or "scipy" in lib["filepath"])]
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
