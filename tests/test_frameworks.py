@@ -64,6 +64,34 @@ def test_fit_sklearn_lbfgs_converges_without_history():
     np.testing.assert_allclose(model.predict(r.w, X), r.predictions, atol=1e-12)
 
 
+def blas_threads():
+    """Threads of the BLAS libraries of numpy and scipy (torch may bring its own)."""
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
+            and ("numpy" in lib["filepath"] or "scipy" in lib["filepath"])]
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_fit_sklearn_is_the_plain_fit_bit_for_bit_with_one_blas_thread(solver):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    before = blas_threads()
+    for random_state in (0, 1, 2):
+        r = frameworks.fit_sklearn(X, y, random_state, solver=solver)
+        net = frameworks.sklearn_net(random_state, solver=solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            net.fit(X, y)  # as the reader does it: all BLAS threads
+        np.testing.assert_array_equal(r.w, frameworks.sklearn_weights(net))
+        np.testing.assert_array_equal(r.predictions, net.predict(X))
+    assert blas_threads() == before  # the limit ends with the fit
+    with frameworks._one_blas_thread():
+        assert blas_threads() and set(blas_threads()) == {1}
+
+
 @pytest.mark.parametrize("random_state", [0, 1, 392])
 def test_sklearn_initial_weights_are_glorot_uniform_draws(random_state):
     # sklearn draws kernel, then bias of each layer from U(−b, b), b = √(6/(fan_in + fan_out))

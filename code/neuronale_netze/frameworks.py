@@ -7,6 +7,7 @@ Die Bibliotheken werden erst in den Funktionen importiert, ``import neuronale_ne
 bleibt also schnell. Zufall kommt nur über das Seed-Argument ins Spiel.
 """
 
+import functools
 import time
 import warnings
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ def fit_sklearn(X, y, random_state, **settings):
     random_state = check_seed(random_state, "random_state")
     t0 = time.perf_counter()
     net = sklearn_net(random_state, **settings)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _one_blas_thread():
         warnings.simplefilter("always", ConvergenceWarning)
         net.fit(X, y)
     converged = not any(issubclass(c.category, ConvergenceWarning) for c in caught)
@@ -80,6 +81,24 @@ def fit_sklearn(X, y, random_state, **settings):
                    w_init=sklearn_initial_weights(X, y, random_state, **settings),
                    history=None if curve is None else 2.0 * np.asarray(curve),
                    predictions=net.predict(X), y=y, t0=t0, converged=converged)
+
+
+@functools.cache
+def _blas_threads():
+    """Steuert die Threads der BLAS-Bibliotheken (``threadpoolctl`` kommt mit scikit-learn)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """Kontext: BLAS rechnet mit einem Thread, ohne am Ergebnis etwas zu ändern.
+
+    Bei vier Parametern kostet das Verteilen auf mehrere Threads mehr, als es bringt:
+    L-BFGS (scipy) braucht damit ein Vielfaches der Zeit. Der Controller wird nur einmal
+    gebaut; das Suchen der geladenen Bibliotheken kostet jedes Mal etwa eine Millisekunde.
+    """
+    return _blas_threads().limit(limits=1, user_api="blas")
 
 
 def sklearn_weights(net):
