@@ -166,6 +166,25 @@ def test_fit_torch_seeds_equals_one_by_one_runs(lr, batch_size, shuffle):
 
 
 @pytest.mark.slow
+def test_torch_initial_weights_seeds_equal_new_nets():
+    import torch
+
+    seeds = [*range(40), 4847]
+    torch.manual_seed(11)
+    state = torch.get_rng_state()
+    W = frameworks.torch_initial_weights_seeds(seeds)
+    assert torch.equal(state, torch.get_rng_state())
+    expected = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        expected.append(frameworks.torch_weights(frameworks.torch_net()))
+    np.testing.assert_array_equal(W, expected)
+    assert frameworks.torch_initial_weights_seeds([]).shape == (0, 4)
+    with pytest.raises(ValueError, match="^seed must"):
+        frameworks.torch_initial_weights_seeds([0, -1])
+
+
+@pytest.mark.slow
 def test_torch_start_shuffles_with_its_own_seed():
     w_init, batches = frameworks.torch_start(4, 11, epochs=3, batch_size=5)
     assert [len(b) for b in batches] == [5, 5, 1] * 3

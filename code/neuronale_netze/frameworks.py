@@ -281,6 +281,28 @@ def torch_weights(net):
     return np.array([p.detach().reshape(-1)[0].item() for p in parts])
 
 
+def torch_initial_weights_seeds(seeds):
+    """Die Startwerte von ``torch_net()`` nach ``torch.manual_seed(seed)`` für alle ``seeds``.
+
+    Form (len(seeds), 4). Statt für jeden Seed ein neues Netz zu bauen, zieht ein Netz seine
+    Parameter mit ``reset_parameters`` neu, denselben Aufrufen wie beim Anlegen von
+    ``nn.Linear``; für die CPU setzt ``torch.manual_seed`` nur ``torch.default_generator``.
+    Der globale Zustand des Zufallsgenerators ist danach unverändert (``fork_rng``).
+    """
+    seeds = [check_seed(s) for s in seeds]
+    import torch
+
+    W = np.zeros((len(seeds), 4))
+    with torch.random.fork_rng(devices=[]):
+        net = torch_net()
+        for i, seed in enumerate(seeds):
+            torch.default_generator.manual_seed(seed)
+            net.linear1.reset_parameters()
+            net.linear2.reset_parameters()
+            W[i] = torch_weights(net)
+    return W
+
+
 def train_torch(net, loader, lr, epochs, X_all, y_all):
     """SGD mit ``lr`` über ``epochs`` Epochen des ``loader``; gibt l je Epoche zurück."""
     import torch
