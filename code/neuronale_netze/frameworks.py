@@ -354,8 +354,9 @@ def torch_start(seed, m, *, epochs=100, batch_size=5, shuffle=True):
 
     Unter ``torch.manual_seed(seed)`` (in ``fork_rng``) wird ``torch_net()`` gebaut und ein
     ``DataLoader`` über die Indizes 0, …, m−1 ``epochs``-mal durchlaufen: dieselben
-    Zufallszahlen in derselben Reihenfolge wie in ``fit_torch``. Gibt ``(w_init, batches)``
-    zurück; ``batches`` ist die Liste der Index-Tensoren aller Schritte.
+    Zufallszahlen in derselben Reihenfolge wie in ``fit_torch``. Ohne Mischen liefert er in
+    jeder Epoche 0, …, m−1 der Reihe nach, in Stücken der Länge ``batch_size``. Gibt
+    ``(w_init, batches)`` zurück; ``batches`` ist die Liste der Index-Tensoren aller Schritte.
     """
     import torch
     from torch.utils.data import DataLoader, TensorDataset
@@ -363,8 +364,10 @@ def torch_start(seed, m, *, epochs=100, batch_size=5, shuffle=True):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(check_seed(seed))
         w_init = torch_weights(torch_net())
+        if not shuffle:
+            return w_init, list(torch.arange(m).split(batch_size)) * epochs
         loader = DataLoader(TensorDataset(torch.arange(m)), batch_size=batch_size,
-                            shuffle=shuffle)
+                            shuffle=True)
         batches = [idx for _ in range(epochs) for (idx,) in loader]
     return w_init, batches
 
