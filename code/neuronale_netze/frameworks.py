@@ -3,6 +3,8 @@
 Jeder Adapter passt das Netz mit einem Neuron für einen gegebenen Seed an und gibt ein
 :class:`FitResult` zurück: die Parameter in der Anordnung ``(w1, w2, w3, w4)`` von
 :mod:`neuronale_netze.model`, den Loss-Verlauf und die Vorhersagen der Bibliothek selbst.
+``fit_keras_seeds`` und ``fit_torch_seeds`` trainieren viele Seeds auf einmal, mit denselben
+Ergebnissen wie einzelne Läufe (bis auf die Rundung in float32).
 Die Bibliotheken werden erst in den Funktionen importiert, ``import neuronale_netze``
 bleibt also schnell. Zufall kommt nur über das Seed-Argument ins Spiel.
 """
@@ -364,11 +366,12 @@ def torch_start(seed, m, *, epochs=100, batch_size=5, shuffle=True):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(check_seed(seed))
         w_init = torch_weights(torch_net())
-        if not shuffle:
-            return w_init, list(torch.arange(m).split(batch_size)) * epochs
-        loader = DataLoader(TensorDataset(torch.arange(m)), batch_size=batch_size,
-                            shuffle=True)
-        batches = [idx for _ in range(epochs) for (idx,) in loader]
+        if shuffle:
+            loader = DataLoader(TensorDataset(torch.arange(m)), batch_size=batch_size,
+                                shuffle=True)
+            batches = [idx for _ in range(epochs) for (idx,) in loader]
+        else:  # der DataLoader gäbe in jeder Epoche dieselben Stücke von 0, …, m−1
+            batches = list(torch.arange(m).split(batch_size)) * epochs
     return w_init, batches
 
 
