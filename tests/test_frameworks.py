@@ -29,6 +29,8 @@ def test_importing_the_package_does_not_import_the_frameworks():
      "(X, y, seeds, *, lr=0.001, epochs=100, optimizer='adam', history=True)"),
     (frameworks.fit_torch,
      "(X, y, seed, *, lr=1e-05, epochs=100, batch_size=5, shuffle=True, history=True)"),
+    (frameworks.fit_torch_seeds,
+     "(X, y, seeds, *, lr=1e-05, epochs=100, batch_size=5, shuffle=True, history=True)"),
 ])
 def test_adapters_take_keywords_in_one_order_with_the_same_defaults(adapter, signature):
     import inspect
@@ -163,6 +165,67 @@ def test_fit_torch_with_larger_lr_trains_keeps_global_rng_and_history_is_optiona
     assert again.loss_history is None
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("lr", "batch_size", "shuffle"), [(0.1, 5, True), (1.0, 11, False)])
+def test_fit_torch_seeds_equals_one_by_one_runs(lr, batch_size, shuffle):
+    import torch
+
+    seeds = [0, 1, 3]  # seed 3 starts dead (w2 <= 0, w1 + w2 <= 0), 0 and 1 start alive
+    torch.manual_seed(5)
+    state = torch.get_rng_state()
+    stacked = frameworks.fit_torch_seeds(X, y, seeds, lr=lr, epochs=30, batch_size=batch_size,
+                                         shuffle=shuffle)
+    assert torch.equal(state, torch.get_rng_state())
+    single = [frameworks.fit_torch(X, y, s, lr=lr, epochs=30, batch_size=batch_size,
+                                   shuffle=shuffle) for s in seeds]
+    assert [r.seed for r in stacked] == seeds
+    assert model.dead_neuron(np.array([r.w_init for r in single]), X).tolist() == [
+        False, False, True]
+    for a, b in zip(stacked, single, strict=True):
+        np.testing.assert_array_equal(a.w_init, b.w_init)  # same draws in the same order
+        # the same steps; float32 sums in bmm and mm may round differently in the last bit
+        np.testing.assert_allclose(a.w, b.w, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(a.predictions, b.predictions, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(a.loss_history, b.loss_history, rtol=1e-6)
+        assert len(a.loss_history) == 31
+        assert a.loss == pytest.approx(b.loss, rel=1e-6)
+        assert model.dead_neuron(a.w, X) == model.dead_neuron(b.w, X)
+    np.testing.assert_array_equal(stacked[2].w[:3], stacked[2].w_init[:3])  # dead: frozen
+
+
+@pytest.mark.slow
+def test_torch_initial_weights_seeds_equal_new_nets():
+    import torch
+
+    seeds = [*range(40), 4847]
+    torch.manual_seed(11)
+    state = torch.get_rng_state()
+    W = frameworks.torch_initial_weights_seeds(seeds)
+    assert torch.equal(state, torch.get_rng_state())
+    expected = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        expected.append(frameworks.torch_weights(frameworks.torch_net()))
+    np.testing.assert_array_equal(W, expected)
+    assert frameworks.torch_initial_weights_seeds([]).shape == (0, 4)
+    with pytest.raises(ValueError, match="^seed must"):
+        frameworks.torch_initial_weights_seeds([0, -1])
+
+
+@pytest.mark.slow
+def test_torch_start_shuffles_with_its_own_seed():
+    w_init, batches = frameworks.torch_start(4, 11, epochs=3, batch_size=5)
+    assert [len(b) for b in batches] == [5, 5, 1] * 3
+    for e in range(3):  # every epoch is a permutation of 0..10, and the epochs differ
+        assert sorted(np.concatenate(batches[3 * e:3 * e + 3]).tolist()) == list(range(11))
+    assert np.concatenate(batches[:3]).tolist() != np.concatenate(batches[3:6]).tolist()
+    again, _ = frameworks.torch_start(4, 11, epochs=1)
+    np.testing.assert_array_equal(w_init, again)
+    np.testing.assert_array_equal(w_init, frameworks.fit_torch(X, y, 4, epochs=1).w_init)
+    _, plain = frameworks.torch_start(4, 11, epochs=2, batch_size=4, shuffle=False)
+    assert [b.tolist() for b in plain] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]] * 2
+
+
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"seed": -1}, "^seed must"), ({"seed": 0, "lr": 0.0}, "^lr must"),
     ({"seed": 0, "epochs": 0}, "^epochs must"), ({"seed": 0, "epochs": 2.0}, "^epochs must"),
@@ -171,8 +234,13 @@ def test_fit_torch_with_larger_lr_trains_keeps_global_rng_and_history_is_optiona
 def test_fit_torch_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         frameworks.fit_torch(X, y, **kwargs)
+    seeds = [0, kwargs.pop("seed")]
+    with pytest.raises(ValueError, match=match):
+        frameworks.fit_torch_seeds(X, y, seeds, **kwargs)
     with pytest.raises(ValueError, match="^X must"):
         frameworks.fit_torch(X[:, 0], y, seed=0)
+    with pytest.raises(ValueError, match="^y must"):
+        frameworks.fit_torch_seeds(X, y[:3], [0])
 
 
 # --- Keras-TensorFlow (slow) --------------------------------------------------------
@@ -194,11 +262,58 @@ def test_importing_keras_prints_nothing_on_stderr():
 
 @pytest.mark.slow
 def test_keras_initial_weights_equal_the_built_model():
-    for seed in (0, 1, 72):
+    import random
+
+    random.seed(9)
+    state = random.getstate()
+    W0 = frameworks.keras_initial_weights_seeds([0, 1, 72])
+    assert random.getstate() == state  # Python's global generator is left alone
+    for seed, w0 in zip((0, 1, 72), W0, strict=True):
         net = frameworks.keras_net(seed)
         assert net.count_params() == 4
-        np.testing.assert_array_equal(frameworks.keras_weights(net),
-                                      frameworks.keras_initial_weights(seed))
+        np.testing.assert_array_equal(frameworks.keras_weights(net), w0)
+        np.testing.assert_array_equal(frameworks.keras_initial_weights(seed), w0)
+    assert frameworks.keras_initial_weights_seeds([]).shape == (0, 4)
+
+
+@pytest.mark.slow
+def test_keras_net_seeds_keeps_the_columns_apart():
+    W = np.array([[0.5, 0.1, -2.0, 0.3], [-1.0, 0.2, 1.5, -0.4], [2.0, -0.5, 0.25, 0.0]])
+    net = frameworks.keras_net_seeds(3)
+    assert net.count_params() == 12  # 4 per net, nothing shared
+    net.set_weights([np.array(W[:, j], "float32").reshape(a.shape)
+                     for j, a in enumerate(net.get_weights())])
+    np.testing.assert_array_equal(frameworks.keras_weights_seeds(net), np.float32(W))
+    P = net.predict_on_batch(np.asarray(X, "float32"))
+    np.testing.assert_allclose(P.T, [model.predict(w, X) for w in W], atol=1e-6)
+
+
+def keras_one_by_one(seed, epochs, lr, optimizer):
+    """``keras_net(seed)`` trained the plain way: compile, fit with the full batch."""
+    keras = frameworks.import_keras()
+    net = frameworks.keras_net(seed)
+    opt = getattr(keras.optimizers, frameworks.KERAS_OPTIMIZERS[optimizer])(learning_rate=lr)
+    net.compile(optimizer=opt, loss="mse")
+    net.fit(X, y, batch_size=len(y), epochs=epochs, shuffle=False, verbose=0)
+    return frameworks.keras_weights(net)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("optimizer", "lr"), [("adam", 1e-3), ("adam", 0.05), ("sgd", 0.1)])
+def test_fit_keras_seeds_equals_one_by_one_keras_nets(optimizer, lr):
+    seeds = [1, 2, 72]  # seed 1 starts dead (w1 < 0), 2 and 72 alive
+    stacked = frameworks.fit_keras_seeds(X, y, seeds, lr=lr, epochs=8, optimizer=optimizer,
+                                         history=False)
+    assert [r.seed for r in stacked] == seeds
+    for r in stacked:
+        # the summed loss gives every seed exactly its own gradient: Adam's steps are not
+        # scaled (Adam is scale-invariant only up to its epsilon); float32 sums may differ
+        # in the last bit (relative 1e-7), which 8 steps do not blow up beyond 1e-6
+        np.testing.assert_allclose(r.w, keras_one_by_one(r.seed, 8, lr, optimizer),
+                                   rtol=1e-6, atol=1e-7)
+    dead = stacked[0]
+    assert dead.w_init[0] < 0
+    np.testing.assert_array_equal(dead.w[:3], np.float32(dead.w_init[:3]))  # bitwise frozen
 
 
 @pytest.mark.slow
