@@ -29,8 +29,8 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
     check_weights(w, 4, ndim=None)
     check_samples(X, y, stacked=True)
     w = np.asarray(w, dtype=float)
-    w1, w2, w3, w4 = (w[..., i:i + 1] for i in range(4))  # je Start eine Spalte (..., 1)
-    x = X[..., 0]
+    w1, w2, w3, w4 = w[..., 0:1], w[..., 1:2], w[..., 2:3], w[..., 3:4]  # Spalten, je Start
+    x = X[..., 0]                                                          # eine Zeile
     # vorwärts, jeweils mit der lokalen Ableitung
     u = w1 * x + w2           # du/dw1 = x, du/dw2 = 1
     v = np.maximum(0.0, u)    # dv/du = r'(u)
@@ -39,8 +39,10 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
     de = 2.0 * e / e.shape[-1]
     du = de * w3 * relu_grad(u, c)
     # np.vecdot(a, b) = Σ_i a_i b_i je Start, genau wie a @ b für zwei Vektoren
-    return np.stack([np.vecdot(du, x), du.sum(axis=-1),
-                     np.vecdot(de, v), de.sum(axis=-1)], axis=-1)
+    g = np.empty(du.shape[:-1] + (4,))
+    g[..., 0], g[..., 1] = np.vecdot(du, x), du.sum(axis=-1)
+    g[..., 2], g[..., 3] = np.vecdot(de, v), de.sum(axis=-1)
+    return g
 
 
 def chain_gradient(w, x, y, act, act_grad):

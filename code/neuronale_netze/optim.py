@@ -115,18 +115,18 @@ def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
     batch_size = check_int(batch_size, "batch_size", 1, maximum=n_samples)
     check_rng(rng, many=True)
 
-    def draw(gen):
+    def draw(gen):  # batch_size verschiedene Indizes
         return gen.choice(n_samples, size=batch_size, replace=False)
 
     def minibatch_grad(w):
         if isinstance(rng, np.random.Generator):
             idx = draw(rng)
-        elif len(rng) == len(w) and np.ndim(w) == 2:
+        elif np.ndim(w) == 2 and len(rng) == len(w):
             idx = np.array([draw(gen) for gen in rng])  # je Start aus seinem Generator
         else:
             raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
                              f"for w of shape {np.shape(w)}")
-        return grad(w, np.sort(idx, axis=-1))
+        return grad(w, np.sort(idx, axis=-1))  # je Minibatch sortiert
 
     return minibatch_grad
 
