@@ -89,6 +89,52 @@ def test_loss_gradient_rejects_bad_input():
         backprop.loss_gradient(np.ones(4), X, y[:-1])
 
 
+def old_loss_gradient(w, X, y, c=0.5):
+    """The single-vector formula before stacks were allowed (commit b7da611): the reference."""
+    x = X[:, 0]
+    u = w[0] * x + w[1]
+    v = np.maximum(0.0, u)
+    e = w[2] * v + w[3] - y
+    de = 2.0 * e / len(e)
+    du = de * w[2] * np.heaviside(u, c)
+    return np.array([du @ x, du.sum(), de @ v, de.sum()])
+
+
+STACK = np.vstack(SMOOTH + KINKS + [DEAD] + list(RNG.normal(size=(20, 4))))
+
+
+@pytest.mark.parametrize("c", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("n", [10, 100])
+def test_loss_gradient_of_a_vector_and_of_a_stack_is_the_old_formula_bit_for_bit(n, c):
+    Xn, yn = data.model_problem(n=n)
+    G = backprop.loss_gradient(STACK, Xn, yn, c)
+    assert G.shape == STACK.shape
+    for w, g in zip(STACK, G, strict=True):
+        ref = old_loss_gradient(w, Xn, yn, c)
+        np.testing.assert_array_equal(backprop.loss_gradient(w, Xn, yn, c), ref)
+        np.testing.assert_array_equal(g, ref)
+
+
+@pytest.mark.parametrize("bs", [1, 2, 3, 5, 11])
+def test_loss_gradient_of_a_stack_with_own_minibatches_is_row_by_row_bit_for_bit(bs):
+    rng = np.random.default_rng(bs)
+    idx = np.sort([rng.choice(len(y), size=bs, replace=False) for _ in STACK], axis=-1)
+    G = backprop.loss_gradient(STACK, X[idx], y[idx])
+    assert X[idx].shape == (len(STACK), bs, 1) and G.shape == STACK.shape
+    for w, i, g in zip(STACK, idx, G, strict=True):
+        np.testing.assert_array_equal(g, old_loss_gradient(w, X[i], y[i]))
+
+
+def test_loss_gradient_of_a_stack_rejects_mismatched_data():
+    idx = np.zeros((3, 2), dtype=int)
+    with pytest.raises(ValueError, match=r"^y must have shape \(3, 2\)"):
+        backprop.loss_gradient(np.ones((3, 4)), X[idx], y[idx][:, :1])
+    with pytest.raises(ValueError, match=r"^X must have shape \(\.\.\., m, 1\)"):
+        backprop.loss_gradient(np.ones((3, 4)), np.ones((3, 2, 2)), y[idx])
+    with pytest.raises(ValueError, match="^w must"):
+        backprop.loss_gradient(np.ones((3, 5)), X, y)
+
+
 def _chain_loss(act):
     def f(w, x, yy):
         return (act(w[1] * act(w[0] * x)) - yy) ** 2

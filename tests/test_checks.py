@@ -67,18 +67,32 @@ def test_check_rng():
             _checks.check_rng(bad)
 
 
+def test_check_rng_many():
+    rngs = [np.random.default_rng(0), np.random.default_rng(1)]
+    assert _checks.check_rng(rngs, many=True) is rngs
+    assert _checks.check_rng(rngs[0], many=True) is rngs[0]
+    with pytest.raises(ValueError, match=r"^rng must be a numpy.random.Generator, got list"):
+        _checks.check_rng(rngs)
+    for bad in ([], [0], (rngs[0], None), 0):
+        with pytest.raises(ValueError, match=r"^rng must be a numpy.random.Generator or a non-emp"):
+            _checks.check_rng(bad, many=True)
+
+
 def test_check_weights_vector_matrix_and_stack():
     _checks.check_weights(np.zeros(4), 4)
     _checks.check_weights([0, 0], 2)
     _checks.check_weights(np.zeros((3, 4)), 4, ndim=2)
     _checks.check_weights(np.zeros((2, 3, 4)), 4, ndim=None)
     _checks.check_weights(np.zeros(4), 4, ndim=None)
+    _checks.check_weights(np.zeros((3, 4)), 4, ndim=(2, 3))
+    _checks.check_weights(np.zeros((3, 2, 4)), 4, ndim=(2, 3))
     cases = [(np.zeros(5), {}, r"^w must have shape \(4,\), got \(5,\)$"),
              (np.zeros((1, 4)), {}, r"^w must have shape \(4,\), got \(1, 4\)$"),
              (np.zeros(4), {"ndim": 2, "name": "W"}, r"^W must have shape \(K, 4\), got \(4,\)$"),
              (np.zeros((2, 2, 4)), {"ndim": 2}, r"^w must have shape \(K, 4\)"),
              (np.float64(1.0), {"ndim": None}, r"^w must have shape \(4,\) or \(\.\.\., 4\)"),
-             (np.zeros((4, 3)), {"ndim": None}, r"^w must have shape \(4,\) or \(\.\.\., 4\)")]
+             (np.zeros((4, 3)), {"ndim": None}, r"^w must have shape \(4,\) or \(\.\.\., 4\)"),
+             (np.zeros(4), {"ndim": (2, 3)}, r"^w must have shape \(K, 4\) or \(K, S, 4\)")]
     for w, kwargs, match in cases:
         with pytest.raises(ValueError, match=match):
             _checks.check_weights(w, 4, **kwargs)
@@ -90,7 +104,8 @@ def test_check_start_returns_a_float_copy():
     assert out.dtype == float and out is not w0
     out[0] = 5
     assert w0[0] == 1
-    for bad, match in [(np.ones((2, 2)), "non-empty vector"), ([], "non-empty vector"),
+    np.testing.assert_array_equal(_checks.check_start([[1, 2], [3, 4]]), [[1.0, 2.0], [3.0, 4.0]])
+    for bad, match in [(np.ones((2, 2, 2)), "non-empty vector"), ([], "non-empty vector"),
                        (3.0, "non-empty vector"), ([1.0, np.inf], "finite")]:
         with pytest.raises(ValueError, match=f"^w0 must be .*{match}"):
             _checks.check_start(bad)
@@ -109,6 +124,18 @@ def test_check_samples_and_X():
     for call, match in cases:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+def test_check_samples_stacked():
+    _checks.check_samples(np.zeros((2, 3, 1)), np.zeros((2, 3)), stacked=True)
+    _checks.check_samples(np.zeros((3, 1)), np.zeros(3), stacked=True)  # one set for all
+    _checks.check_samples(np.zeros((2, 3, 5)), np.zeros((2, 3)), n_inputs=None, stacked=True)
+    with pytest.raises(ValueError, match=r"^X must have shape \(m, 1\)"):
+        _checks.check_samples(np.zeros((2, 3, 1)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"^X must have shape \(\.\.\., m, 1\)"):
+        _checks.check_samples(np.zeros((2, 3, 2)), np.zeros((2, 3)), stacked=True)
+    with pytest.raises(ValueError, match=r"^y must have shape \(2, 3\) to match X, got \(3,\)"):
+        _checks.check_samples(np.zeros((2, 3, 1)), np.zeros(3), stacked=True)
 
 
 def test_check_real_with_both_bounds():

@@ -76,6 +76,24 @@ def test_iterates_are_the_old_ones_bit_for_bit(seed, lr):
     np.testing.assert_array_equal(W, ref)
 
 
+@pytest.mark.parametrize("lr", [0.1, lambda k: 0.5 / k])
+def test_stacked_runs_equal_one_by_one_runs_bit_for_bit(lr):
+    partial = coordinate.partial_from_gradient(lambda w: backprop.loss_gradient(w, X, y))
+    seeds, W0 = [0, 7, 123], np.vstack([np.ones(4), np.zeros(4), [0.3, 0.2, -1.1, 0.4]])
+    W = coordinate.coordinate_descent(partial, W0, lr=lr, n_iter=200,
+                                      rng=[np.random.default_rng(s) for s in seeds])
+    assert W.shape == (201, 3, 4)
+    for s, (seed, w0) in enumerate(zip(seeds, W0, strict=True)):
+        ref = old_coordinate_descent(partial, w0, lr, 200, np.random.default_rng(seed))
+        assert np.array_equal(W[:, s], ref)
+
+
+def test_stacked_runs_need_one_generator_per_start():
+    with pytest.raises(ValueError, match="^rng must hold one generator per start"):
+        coordinate.coordinate_descent(quad_partial, np.ones((3, 2)), lr=0.1, n_iter=2,
+                                      rng=[np.random.default_rng(0)] * 2)
+
+
 def test_signature():
     import inspect
 
@@ -85,6 +103,9 @@ def test_signature():
 def test_partial_from_gradient():
     partial = coordinate.partial_from_gradient(lambda w: 2 * w)
     assert partial(np.array([1.0, 3.0]), 1) == 6.0
+    # a stack: each start its own coordinate
+    np.testing.assert_array_equal(partial(np.array([[1.0, 3.0], [5.0, 7.0]]), np.array([1, 0])),
+                                  [6.0, 10.0])
     with pytest.raises(ValueError, match="^grad must"):
         coordinate.partial_from_gradient(3.0)
 
@@ -97,7 +118,7 @@ def test_partial_from_gradient():
      ({"n_iter": -1}, "^n_iter must"), ({"n_iter": 2.5}, "^n_iter must"),
      ({"n_iter": True}, "^n_iter must"),
      ({"rng": 0}, "^rng must"), ({"rng": None}, "^rng must"),
-     ({"w0": np.ones((2, 2))}, "^w0 must"), ({"w0": np.array([])}, "^w0 must"),
+     ({"w0": np.ones((2, 2, 2))}, "^w0 must"), ({"w0": np.array([])}, "^w0 must"),
      ({"w0": np.array([1.0, np.nan])}, "^w0 must")],
 )
 def test_bad_input(kwargs, match):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from conftest import central_difference
-from neuronale_netze import data, model
+from neuronale_netze import backprop, data, model
 
 X, y = data.model_problem()
 RNG = np.random.default_rng(20260601)
@@ -176,7 +176,16 @@ def test_loss_history_matches_loss_row_by_row():
     assert model.loss_history([[0, 0, 0, 1e300]], X, y)[0] == np.inf
 
 
-@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1))])
+def test_loss_history_of_many_starts_is_the_history_of_each_start():
+    H = np.random.default_rng(5).normal(size=(7, 3, 4))  # 7 iterates of 3 starts
+    L = model.loss_history(H, X, y)
+    assert L.shape == (7, 3)
+    for s in range(3):
+        np.testing.assert_array_equal(L[:, s], model.loss_history(H[:, s], X, y))
+
+
+@pytest.mark.parametrize("W", [np.ones(4), np.ones((3, 3)), np.ones((2, 4, 1)),
+                               np.ones((2, 2, 2, 4))])
 def test_loss_history_bad_shape(W):
     with pytest.raises(ValueError, match=r"^W must have shape \(K, 4\)"):
         model.loss_history(W, X, y)
@@ -199,6 +208,14 @@ def test_batch_gradient_is_the_mean_of_the_per_sample_gradients():
                                rtol=1e-7, atol=1e-9)
     np.testing.assert_array_equal(model.batch_gradient(X, y)(w, np.arange(len(y))),
                                   model.full_gradient(X, y)(w))
+
+
+def test_batch_gradient_of_a_stack_takes_one_batch_per_start():
+    W = np.random.default_rng(6).normal(size=(3, 4))
+    idx = np.array([[0, 4, 7], [1, 2, 10], [3, 5, 6]])
+    G = model.batch_gradient(X, y, grad=backprop.loss_gradient)(W, idx)
+    for s in range(3):
+        np.testing.assert_array_equal(G[s], backprop.loss_gradient(W[s], X[idx[s]], y[idx[s]]))
 
 
 def test_full_and_batch_gradient_reject_bad_samples():

@@ -191,6 +191,86 @@ def test_stochastic_gradient_draws_one_batch_per_call_from_the_generator():
     np.testing.assert_array_equal(seen, expected)
 
 
+# --- many starts at once: a stack (S, p) is S one-by-one runs, bit for bit -------------------
+
+SEEDS = [0, 5, 33, 123]
+
+
+@pytest.mark.parametrize("lr", LRS)
+@pytest.mark.parametrize("batch_size", [1, 3])
+@pytest.mark.parametrize("method", [optim.sgd, optim.stochastic_nesterov])
+def test_stacked_stochastic_runs_equal_one_by_one_runs_bit_for_bit(method, batch_size, lr):
+    W0 = np.array([[1.0, 1.0, 1.0, 1.0], [0.3, 0.2, -1.1, 0.4], [1.0, -0.5, 1.0, 0.0],
+                   [-0.8, 0.9, 1.2, -0.1]])
+    W = method(fast_batch_grad, W0, N, lr=lr, n_iter=150, batch_size=batch_size,
+               rng=[np.random.default_rng(s) for s in SEEDS])
+    assert W.shape == (151, len(SEEDS), 4)
+    for s, (seed, w0) in enumerate(zip(SEEDS, W0, strict=True)):
+        one = method(fast_batch_grad, w0, N, lr=lr, n_iter=150, batch_size=batch_size,
+                     rng=np.random.default_rng(seed))
+        assert np.array_equal(W[:, s], one)
+
+
+@pytest.mark.parametrize("method", [optim.gradient_descent, optim.nesterov])
+def test_stacked_deterministic_runs_equal_one_by_one_runs_bit_for_bit(method):
+    def grad(w):  # a vector or, row by row, a stack
+        return backprop.loss_gradient(w, X, y)
+
+    W0 = np.vstack([np.zeros(4), np.ones(4), [1.0, -0.5, 1.0, 0.0]])
+    W = method(grad, W0, lr=0.1, n_iter=150)
+    assert W.shape == (151, 3, 4)
+    for s, w0 in enumerate(W0):
+        assert np.array_equal(W[:, s], method(grad, w0, lr=0.1, n_iter=150))
+
+
+def test_stacked_stochastic_gradient_draws_each_batch_from_its_own_generator():
+    seen = []
+    g = optim.stochastic_gradient(lambda w, idx: seen.append(idx) or w, 11, batch_size=3,
+                                  rng=[np.random.default_rng(s) for s in (4, 9)])
+    for _ in range(3):
+        g(np.ones((2, 4)))
+    for s, seed in enumerate((4, 9)):
+        rng = np.random.default_rng(seed)
+        expected = [np.sort(rng.choice(11, size=3, replace=False)) for _ in range(3)]
+        np.testing.assert_array_equal([idx[s] for idx in seen], expected)
+
+
+def test_one_generator_for_a_stack_draws_one_batch_for_all_starts():
+    seen = []
+    W = optim.sgd(lambda w, idx: seen.append(idx) or np.zeros_like(w), np.ones((3, 2)), N,
+                  lr=0.1, n_iter=2, batch_size=2, rng=np.random.default_rng(0))
+    assert W.shape == (3, 3, 2) and all(idx.shape == (2,) for idx in seen)
+
+
+@pytest.mark.parametrize("rng", [[np.random.default_rng(0)] * 2, [np.random.default_rng(0)]])
+def test_stacked_sgd_needs_one_generator_per_start(rng):
+    with pytest.raises(ValueError, match="^rng must hold one generator per start"):
+        optim.sgd(fast_batch_grad, np.ones((3, 4)), N, lr=0.1, n_iter=2, rng=rng)
+    with pytest.raises(ValueError, match="^rng must hold one generator per start"):
+        optim.sgd(fast_batch_grad, np.ones(4), N, lr=0.1, n_iter=2, rng=rng)
+
+
+@pytest.mark.parametrize("rng", [[], [0, 1], (np.random.default_rng(0), None)])
+def test_stacked_sgd_rejects_lists_that_are_no_generators(rng):
+    with pytest.raises(ValueError, match="^rng must be a numpy.random.Generator or a non-empty"):
+        optim.sgd(fast_batch_grad, np.ones((2, 4)), N, lr=0.1, n_iter=2, rng=rng)
+
+
+def test_divergence_of_a_stack_names_the_starts_and_keeps_all_histories():
+    # f(w) = w²/2 row by row, lr 3: w_k = (−2)^k w_0; the start with the largest |w_0| overflows
+    # first, at the k with 2^k |w_0| > max float; the whole stack stops there
+    W0 = np.array([[1.0], [2.0**20], [-(2.0**20)], [3.0]])
+    with pytest.raises(optim.DivergenceError, match=r"iteration 1004 in start\(s\) 1, 2 ") as info:
+        optim.gradient_descent(lambda w: w, W0, lr=3.0, n_iter=2000)
+    err = info.value
+    assert err.iteration == 1004 and err.starts == [1, 2] and err.history.shape == (1004, 4, 1)
+    np.testing.assert_array_equal(err.history[:, :, 0],
+                                  (-2.0) ** np.arange(1004)[:, None] * W0[:, 0])
+    with pytest.raises(optim.DivergenceError) as single:
+        optim.gradient_descent(lambda w: w, W0[1], lr=3.0, n_iter=2000)
+    assert single.value.iteration == 1004 and single.value.starts is None
+
+
 # --- shape of the result, copies, reproducibility --------------------------------------------
 
 def all_runs(w0, n_iter=5, **kw):
@@ -334,7 +414,7 @@ def test_bad_n_iter(method, n_iter):
 
 
 @pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("w0", [np.ones((2, 2)), np.float64(1.0), np.zeros(0),
+@pytest.mark.parametrize("w0", [np.ones((2, 2, 4)), np.float64(1.0), np.zeros(0),
                                 np.array([1.0, np.nan, 0, 0])])
 def test_bad_w0(method, w0):
     with pytest.raises(ValueError, match="^w0 must be"):

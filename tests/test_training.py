@@ -39,6 +39,15 @@ def test_train_starts_equals_separate_gradient_descent_runs():
     assert np.all(losses[-1] < losses[0])
 
 
+def test_train_starts_divergence_names_the_diverged_starts():
+    # dead neurons: only w4 moves, w4 − ȳ grows by the factor 1 − 2·lr = −19 per step, so the
+    # start farthest from ȳ = 0,5 overflows first and stops the whole stack
+    W0 = np.array([[0.0, 0.0, 0.0, 0.6], [0.0, 0.0, 0.0, 1e10], [0.0, 0.0, 0.0, 0.4]])
+    with pytest.raises(optim.DivergenceError) as info:
+        training.train_starts(X, y, 1, W0, lr=10.0, n_iter=1000)
+    assert info.value.starts == [1] and info.value.history.shape[1:] == (3, 4)
+
+
 def test_train_starts_rejects_bad_input():
     with pytest.raises(ValueError, match="^W0 must"):
         training.train_starts(X, y, 1, np.ones(4), lr=0.1, n_iter=3)

@@ -71,27 +71,37 @@ def check_seed(seed, name="seed"):
     return check_int(seed, name, 0)
 
 
-def check_rng(rng):
-    """Ein Zufallsgenerator ``numpy.random.Generator`` (kein Seed, kein ``RandomState``)."""
+def check_rng(rng, many=False):
+    """Ein Zufallsgenerator ``numpy.random.Generator`` (kein Seed, kein ``RandomState``);
+    mit ``many=True`` auch eine nicht-leere Liste oder ein Tupel von Generatoren, je Start einer."""
+    if many and isinstance(rng, list | tuple) and rng \
+            and all(isinstance(r, onp.random.Generator) for r in rng):
+        return rng
     if not isinstance(rng, onp.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        alt = " or a non-empty list of them" if many else ""
+        raise ValueError(f"rng must be a numpy.random.Generator{alt}, got {type(rng).__name__}")
     return rng
 
 
 def check_weights(w, n_params, name="w", ndim=1):
     """Parameter der Länge ``n_params``: ein Vektor (``ndim=1``), eine Matrix (K, n_params)
-    (``ndim=2``) oder ein Vektor bzw. Stapel (..., n_params) (``ndim=None``)."""
+    (``ndim=2``), eine Matrix oder die Iterierten vieler Starts (K, S, n_params)
+    (``ndim=(2, 3)``) oder ein Vektor bzw. Stapel (..., n_params) (``ndim=None``)."""
     shape, p = onp.shape(w), n_params
-    if shape[-1:] != (p,) or ndim not in (None, len(shape)):
-        want = {1: f"({p},)", 2: f"(K, {p})", None: f"({p},) or (..., {p})"}[ndim]
+    ndims = ndim if isinstance(ndim, tuple) else (ndim,)
+    if shape[-1:] != (p,) or (ndim is not None and len(shape) not in ndims):
+        want = {1: f"({p},)", 2: f"(K, {p})", (2, 3): f"(K, {p}) or (K, S, {p})",
+                None: f"({p},) or (..., {p})"}[ndim]
         raise ValueError(f"{name} must have shape {want}, got {shape}")
 
 
 def check_start(w0, name="w0"):
-    """Ein Startwert: ein nicht-leerer, endlicher Vektor; als ``float``-Array (eine Kopie)."""
+    """Ein Startwert: ein nicht-leerer, endlicher Vektor (p,) oder ein Stapel (S, p) von
+    Startwerten; als ``float``-Array (eine Kopie)."""
     w0 = onp.array(w0, dtype=float)
-    if w0.ndim != 1 or w0.size == 0:
-        raise ValueError(f"{name} must be a non-empty vector of shape (p,), got shape {w0.shape}")
+    if w0.ndim not in (1, 2) or w0.size == 0:
+        raise ValueError(f"{name} must be a non-empty vector of shape (p,) or a stack (S, p), "
+                         f"got shape {w0.shape}")
     if not onp.all(onp.isfinite(w0)):
         raise ValueError(f"{name} must be finite")
     return w0
@@ -103,8 +113,16 @@ def check_X(X, n_inputs=None):
         raise ValueError(f"X must have shape (m, {n_inputs or 'n_inputs'}), got {onp.shape(X)}")
 
 
-def check_samples(X, y, n_inputs=1):
-    """Datenpunkte ``X`` (Form (m, ``n_inputs``)) und ``y`` (Form (m,))."""
+def check_samples(X, y, n_inputs=1, stacked=False):
+    """Datenpunkte ``X`` (Form (m, ``n_inputs``)) und ``y`` (Form (m,)); mit ``stacked=True``
+    auch Stapel: ``X`` der Form (..., m, ``n_inputs``), ``y`` der Form (..., m)."""
+    if stacked and onp.ndim(X) > 2:
+        if n_inputs is not None and onp.shape(X)[-1] != n_inputs:
+            raise ValueError(f"X must have shape (..., m, {n_inputs}), got {onp.shape(X)}")
+        if onp.shape(y) != onp.shape(X)[:-1]:
+            raise ValueError(f"y must have shape {onp.shape(X)[:-1]} to match X, "
+                             f"got {onp.shape(y)}")
+        return
     check_X(X, n_inputs)
     if onp.ndim(y) != 1 or onp.shape(y)[0] != onp.shape(X)[0]:
         raise ValueError(

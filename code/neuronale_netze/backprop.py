@@ -21,19 +21,28 @@ def loss_gradient(w, X, y, relu_grad_at_zero=0.5):
     """(Sub-)Gradient des Loss l(w) des Modellproblems, von Hand.
 
     r'(0) ist wählbar in [0, 1]; mit 1/2 ist es der Gradient von autograd.
+    Auch für einen Stapel ``w`` (S, 4): mit Daten ``X`` (m, 1), ``y`` (m,) für alle Starts oder
+    mit eigenen Daten ``X`` (S, m, 1), ``y`` (S, m) je Start, etwa Minibatches. Das Ergebnis hat
+    dann die Form (S, 4), jede Zeile Bit für Bit wie einzeln berechnet.
     """
     c = check_real(relu_grad_at_zero, "relu_grad_at_zero", 0, strict=False, maximum=1)
-    check_weights(w, 4)
-    check_samples(X, y)
-    x = X[:, 0]
+    check_weights(w, 4, ndim=None)
+    check_samples(X, y, stacked=True)
+    w = np.asarray(w, dtype=float)
+    w1, w2, w3, w4 = w[..., 0:1], w[..., 1:2], w[..., 2:3], w[..., 3:4]  # Spalten, je Start
+    x = X[..., 0]                                                          # eine Zeile
     # vorwärts, jeweils mit der lokalen Ableitung
-    u = w[0] * x + w[1]       # du/dw1 = x, du/dw2 = 1
+    u = w1 * x + w2           # du/dw1 = x, du/dw2 = 1
     v = np.maximum(0.0, u)    # dv/du = r'(u)
-    e = w[2] * v + w[3] - y   # de/dw3 = v, de/dw4 = 1, de/dv = w3
+    e = w3 * v + w4 - y       # de/dw3 = v, de/dw4 = 1, de/dv = w3
     # rückwärts: l = mean(e²), also dl/de_i = 2 e_i / N
-    de = 2.0 * e / len(e)
-    du = de * w[2] * relu_grad(u, c)
-    return np.array([du @ x, du.sum(), de @ v, de.sum()])
+    de = 2.0 * e / e.shape[-1]
+    du = de * w3 * relu_grad(u, c)
+    # np.vecdot(a, b) = Σ_i a_i b_i je Start, genau wie a @ b für zwei Vektoren
+    g = np.empty(du.shape[:-1] + (4,))
+    g[..., 0], g[..., 1] = np.vecdot(du, x), du.sum(axis=-1)
+    g[..., 2], g[..., 3] = np.vecdot(de, v), de.sum(axis=-1)
+    return g
 
 
 def chain_gradient(w, x, y, act, act_grad):

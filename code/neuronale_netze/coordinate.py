@@ -1,8 +1,9 @@
 """Koordinatenabstieg (Coordinate Descent) mit zufällig gewählter Koordinate.
 
 Es gelten die Konventionen von ``optim``: Rückgabe ist die ganze Folge der Iterierten
-(Form ``(n_iter + 1, p)``, ``w0`` in Zeile 0), ``lr`` ist eine Zahl oder eine Funktion
-``lr(k)``, und nicht-endliche Iterierte beenden den Lauf mit ``optim.DivergenceError``.
+(Form ``(n_iter + 1, p)``, ``w0`` in Zeile 0; für einen Stapel von Starts ``(n_iter + 1, S,
+p)``), ``lr`` ist eine Zahl oder eine Funktion ``lr(k)``, und nicht-endliche Iterierte beenden
+den Lauf mit ``optim.DivergenceError``.
 """
 
 import numpy as np
@@ -16,23 +17,40 @@ def coordinate_descent(grad, w0, *, lr, n_iter, rng):
 
     ``grad(w, j)`` liefert die partielle Ableitung ∂l/∂w_j. Das ist das Gradientenverfahren
     mit der Richtung ∂_j l · e_j statt des ganzen Gradienten.
+
+    Viele Seeds auf einmal: ``w0`` ein Stapel (S, p), ``rng`` eine Liste von S Generatoren. Jeder
+    zieht mit demselben Aufruf die Koordinate seines Starts; ``grad(W, j)`` bekommt dann ``j``
+    der Form (S,) und liefert je Start seine partielle Ableitung, Form (S,).
     """
-    check_rng(rng)
+    check_rng(rng, many=True)
 
     def direction(w):  # ∂_j l(w) · e_j
-        j = rng.integers(len(w))  # in jedem Schritt neu gezogen
         d = np.zeros_like(w)
-        d[j] = grad(w, j)
+        if isinstance(rng, np.random.Generator):
+            j = rng.integers(w.shape[-1])  # in jedem Schritt neu gezogen
+            d[..., j] = grad(w, j)
+        elif len(rng) == len(w) and w.ndim == 2:
+            j = np.array([gen.integers(w.shape[-1]) for gen in rng])  # je Start
+            d[np.arange(len(w)), j] = grad(w, j)
+        else:
+            raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
+                             f"for w0 of shape {w.shape}")
         return d
 
     return optim.gradient_descent(direction, w0, lr=lr, n_iter=n_iter)
 
 
 def partial_from_gradient(grad):
-    """Macht aus einem Gradienten ``grad(w)`` die partielle Ableitung ``(w, j) ↦ grad(w)[j]``.
+    """Macht aus einem Gradienten ``grad(w)`` die partielle Ableitung ``(w, j) ↦ grad(w)[j]``
+    (für einen Stapel ``w`` und ``j`` der Form (S,): je Start seine Koordinate).
 
     Bequem, aber so teuer wie der ganze Gradient: Die Backpropagation liefert alle
     partiellen Ableitungen auf einmal.
     """
     check_callable(grad, "grad")
-    return lambda w, j: grad(w)[j]
+
+    def partial(w, j):
+        g = grad(w)
+        return g[..., j] if np.ndim(j) == 0 else g[np.arange(len(g)), j]
+
+    return partial

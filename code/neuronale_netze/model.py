@@ -46,7 +46,11 @@ def full_gradient(X, y, grad=loss_grad):
 
 
 def batch_gradient(X, y, grad=loss_grad):
-    """Der mittlere Gradient über die Datenpunkte ``idx`` als Funktion ``(w, idx)`` (für SGD)."""
+    """Der mittlere Gradient über die Datenpunkte ``idx`` als Funktion ``(w, idx)`` (für SGD).
+
+    Mit ``grad=backprop.loss_gradient`` auch für einen Stapel ``w`` (S, 4) mit je eigenem
+    Minibatch, ``idx`` der Form (S, n_B): ``X[idx]`` hat dann die Form (S, n_B, 1).
+    """
     check_samples(X, y)
 
     def batch_grad(w, idx):
@@ -56,9 +60,12 @@ def batch_gradient(X, y, grad=loss_grad):
 
 
 def loss_history(W, X, y):
-    """Der Loss l(w) für jede Zeile ``w`` von ``W`` (Form (K, 4)) auf einmal, Form (K,)."""
+    """Der Loss l(w) für jede Zeile ``w`` von ``W`` (Form (K, 4)) auf einmal, Form (K,).
+
+    Auch für die Iterierten vieler Starts, ``W`` der Form (K, S, 4): Ergebnis (K, S).
+    """
     check_samples(X, y)
-    check_weights(W, 4, "W", ndim=2)
+    check_weights(W, 4, "W", ndim=(2, 3))
     W = np.asarray(W, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):  # riesige Iterierte: Loss inf
         return mlp_loss(W, X, y, n_hidden=1)  # das Modellproblem: MLP mit n = k = 1

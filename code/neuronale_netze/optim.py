@@ -4,9 +4,15 @@ Alle Optimierer geben die ganze Folge der Iterierten zurück, ein Array der Form
 ``(n_iter + 1, p)`` mit ``w0`` (als Kopie) in Zeile 0. Die Schrittweite ``lr`` ist eine Zahl
 oder eine Funktion ``lr(k)``; der Schritt zu ``w^(k)`` benutzt ``lr(k)``, ``k = 1, …, n_iter``.
 
+Viele Starts auf einmal: Ist ``w0`` ein Stapel der Form ``(S, p)`` und liefert ``grad`` für
+einen Stapel je Zeile den Gradienten ihres eigenen Problems, so ist die Rückgabe
+``(n_iter + 1, S, p)``, Zeile s von Schritt k genau das ``w^(k)`` des Laufs, der in
+``w0[s]`` startet. Die Schritte rechnen elementweise, also Bit für Bit wie S einzelne Läufe.
+
 Werden die Iterierten nicht-endlich (``inf``/``nan``), bricht der Optimierer mit einem
 :class:`DivergenceError` ab, der Iteration und Schrittweite nennt und die bis dahin endlichen
-Iterierten in ``history`` mitführt: Ein Lehrbuch soll keine NaN-Kurven zeichnen.
+Iterierten in ``history`` mitführt: Ein Lehrbuch soll keine NaN-Kurven zeichnen. Bei einem
+Stapel bricht der ganze Stapel ab, sobald ein Start divergiert; der Fehler nennt die Starts.
 
 Wie bei den Optimierern von autograd ist jedes Verfahren nur seine Schleife; was alle
 gemeinsam haben (Prüfungen, Iteriertenfolge, Abbruch), steht einmal im Dekorator
@@ -25,17 +31,21 @@ class DivergenceError(ArithmeticError):
     """Die Iterierten eines Optimierers sind nicht mehr endlich.
 
     Attribute: ``iteration`` (das k des ersten nicht-endlichen ``w^(k)``), ``lr`` (die dabei
-    benutzte Schrittweite) und ``history`` (die endlichen Iterierten ``w^(0)``, …, ``w^(k-1)``).
+    benutzte Schrittweite), ``history`` (die endlichen Iterierten ``w^(0)``, …, ``w^(k-1)``,
+    bei einem Stapel die aller Starts) und ``starts`` (bei einem Stapel die Nummern der Starts,
+    deren ``w^(k)`` nicht endlich ist, sonst ``None``).
     """
 
-    def __init__(self, iteration, lr, history):
+    def __init__(self, iteration, lr, history, starts=None):
+        where = "" if starts is None else f" in start(s) {', '.join(map(str, starts))}"
         super().__init__(
-            f"iterates became non-finite at iteration {iteration} with step size lr={lr:g}; "
-            "try a smaller lr"
+            f"iterates became non-finite at iteration {iteration}{where} with step size "
+            f"lr={lr:g}; try a smaller lr"
         )
         self.iteration = iteration
         self.lr = lr
         self.history = history
+        self.starts = starts
 
 
 def optimizer(iterate):
@@ -43,14 +53,15 @@ def optimizer(iterate):
 
     ``iterate(grad, w0, lr=lr, n_iter=n_iter)`` erzeugt w⁽¹⁾, …, w⁽ⁿ⁾ mit n = ``n_iter``
     und bekommt ``lr`` immer als Funktion ``k ↦ lr(k)``, die jeden Wert prüft. Der Optimierer
-    prüft ``w0`` und ``n_iter``, sammelt die Iterierten in einem Array und bricht mit
-    :class:`DivergenceError` ab, sobald eine nicht endlich ist; NumPy warnt dabei nicht.
+    prüft ``w0`` (Vektor oder Stapel) und ``n_iter``, sammelt die Iterierten in einem Array und
+    bricht mit :class:`DivergenceError` ab, sobald eine nicht endlich ist; NumPy warnt dabei
+    nicht.
     """
 
     @functools.wraps(iterate)
     def run(grad, w0, *, lr, n_iter):
         n_iter, w0 = check_int(n_iter, "n_iter", 0), check_start(w0)
-        W = np.empty((n_iter + 1, w0.size))
+        W = np.empty((n_iter + 1,) + w0.shape)
         W[0] = w0
         a = None  # die zuletzt benutzte Schrittweite, für die Fehlermeldung
 
@@ -63,8 +74,10 @@ def optimizer(iterate):
         with np.errstate(all="ignore"):  # Überlauf meldet der DivergenceError
             for k, w in enumerate(iterate(grad, w0, lr=step_size, n_iter=n_iter), 1):
                 W[k] = w
-                if not np.isfinite(W[k]).all():
-                    raise DivergenceError(k, a, W[:k].copy())
+                finite = np.isfinite(W[k]).all(axis=-1)  # je Start
+                if not finite.all():
+                    starts = None if w0.ndim == 1 else np.flatnonzero(~finite).tolist()
+                    raise DivergenceError(k, a, W[:k].copy(), starts)
         return W
 
     return run
@@ -94,22 +107,36 @@ def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
     neuen Minibatch zieht: ``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1.
 
     Ohne Zurücklegen gezogen und sortiert; der Aufwand wächst mit ``batch_size``, nicht mit
-    ``n_samples``.
+    ``n_samples``. Für einen Stapel ``w`` (S, p) ist ``rng`` eine Liste von S Generatoren: Jeder
+    zieht mit demselben Aufruf den Minibatch seines Starts, ``idx`` hat dann die Form
+    (S, batch_size), und die Läufe sind dieselben wie einzeln mit je ihrem Generator.
     """
     n_samples = check_int(n_samples, "n_samples", 1)
     batch_size = check_int(batch_size, "batch_size", 1, maximum=n_samples)
-    check_rng(rng)
+    check_rng(rng, many=True)
+
+    def draw(gen):  # batch_size verschiedene Indizes
+        return gen.choice(n_samples, size=batch_size, replace=False)
 
     def minibatch_grad(w):
-        idx = rng.choice(n_samples, size=batch_size, replace=False)
-        return grad(w, np.sort(idx))
+        if isinstance(rng, np.random.Generator):
+            idx = draw(rng)
+        elif np.ndim(w) == 2 and len(rng) == len(w):
+            idx = np.array([draw(gen) for gen in rng])  # je Start aus seinem Generator
+        else:
+            raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
+                             f"for w of shape {np.shape(w)}")
+        return grad(w, np.sort(idx, axis=-1))  # je Minibatch sortiert
 
     return minibatch_grad
 
 
 def sgd(grad, w0, n_samples, *, lr, n_iter, batch_size=1, rng):
     """Minibatch-SGD: das Gradientenverfahren mit dem mittleren Gradienten eines zufälligen
-    Minibatchs; ``grad(w, idx)`` mittelt über die Datenpunkte ``idx``."""
+    Minibatchs; ``grad(w, idx)`` mittelt über die Datenpunkte ``idx``.
+
+    Viele Seeds auf einmal: ``w0`` ein Stapel (S, p), ``rng`` eine Liste von S Generatoren
+    (siehe :func:`stochastic_gradient`)."""
     batch_grad = stochastic_gradient(grad, n_samples, batch_size=batch_size, rng=rng)
     return gradient_descent(batch_grad, w0, lr=lr, n_iter=n_iter)
 

@@ -31,11 +31,8 @@ def train_starts(X, y, n_hidden, W0, *, lr, n_iter):
     """
     check_samples(X, y, n_inputs=None)
     check_weights(W0, model.n_params(np.shape(X)[1], n_hidden), "W0", ndim=2)
-    S, p = np.shape(W0)
 
-    def grad(v):  # Gradient der Summe der S Losses
-        G = backprop.mlp_gradient_many(v.reshape(S, p), X, y, n_hidden)
-        return G.ravel()
+    def grad(W):  # je Zeile der Gradient ihres Netzes (der Summe der S Losses)
+        return backprop.mlp_gradient_many(W, X, y, n_hidden)
 
-    W = optim.gradient_descent(grad, np.ravel(W0), lr=lr, n_iter=n_iter)
-    return W.reshape(n_iter + 1, S, p)
+    return optim.gradient_descent(grad, W0, lr=lr, n_iter=n_iter)
