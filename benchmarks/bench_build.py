@@ -32,7 +32,11 @@ _spec = importlib.util.spec_from_file_location("nn_deps", ROOT / "_ext" / "nn_de
 nn_deps = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nn_deps)
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "_ext"))
 from booktoc import toc_docs  # noqa: E402
+from nn_execute import encrypted_kernels  # noqa: E402
+
+encrypted_kernels()  # the profile's kernels start as the build's do, with CurveZMQ keys
 
 TARGETS = {"cold": 1.5, "warm_s": 3.0, "prose_s": 5.0, "peak_gb": 2.0, "chapter_s": 3.0}
 
@@ -132,10 +136,27 @@ def executed(log):
     return sorted(Path(n).name for n in names)
 
 
+def print_profile(profile, floor):
+    """The per-chapter table (printed before the builds, which take minutes)."""
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}\n")
+    print("per chapter, serial: import floor (fresh process importing what the chapter imports,")
+    print("incl. libraries loaded lazily through the package), time in its cells, and the")
+    print("chapter's own computation beyond its imports (cells - floor):")
+    print(f"  {'chapter':24s} {'floor':>7s} {'cells':>7s} {'beyond':>7s}  heavy libraries")
+    for name, seconds in floor.items():
+        cells, loaded = profile[name]
+        heavy = ", ".join(h for h in HEAVY if h in loaded) or "-"
+        print(f"  {name:24s} {seconds:6.2f}s {cells:6.2f}s {cells - seconds:6.2f}s  {heavy}")
+    print(f"  {'sum':24s} {sum(floor.values()):6.2f}s "
+          f"{sum(c for c, _ in profile.values()):6.2f}s\n")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(book)], check=True)
+        # KaTeX for the site build (_ext/nn_katex.py): the checkout's npm packages, no install
+        (book / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
         env = dict(os.environ, PYTHONPATH=str(book / "code"),
                    SOURCE_DATE_EPOCH=subprocess.run(
                        ["git", "log", "-1", "--format=%ct"], cwd=book, text=True,
@@ -145,6 +166,7 @@ def main():
         for path in chapters:
             profile[path.stem] = profile_chapter(path, env)
             floor[path.stem] = import_floor(path, profile[path.stem][1], env)
+        print_profile(profile, floor)
         total_floor = sum(floor.values())
         rows = []
         serial = run_build(book, dict(env, NN_EXECUTE_SERIAL="1"))
@@ -174,17 +196,6 @@ def main():
             if module in nn_deps.chapter_dependencies(p.read_text(encoding="utf-8"), closure,
                                                       book / "code" / "neuronale_netze"))
 
-    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}\n")
-    print("per chapter, serial: import floor (fresh process importing what the chapter imports,")
-    print("incl. libraries loaded lazily through the package), time in its cells, and the")
-    print("chapter's own computation beyond its imports (cells - floor):")
-    print(f"  {'chapter':24s} {'floor':>7s} {'cells':>7s} {'beyond':>7s}  heavy libraries")
-    for name, seconds in floor.items():
-        cells, loaded = profile[name]
-        heavy = ", ".join(h for h in HEAVY if h in loaded) or "-"
-        print(f"  {name:24s} {seconds:6.2f}s {cells:6.2f}s {cells - seconds:6.2f}s  {heavy}")
-    print(f"  {'sum':24s} {total_floor:6.2f}s "
-          f"{sum(c for c, _ in profile.values()):6.2f}s\n")
     print(f"{'scenario':28s} {'wall':>8s} {'÷ floor':>8s} {'peak MB':>8s}  executed chapters")
     for name, wall, peak, chapters_run in rows:
         print(f"{name:28s} {wall:7.1f}s {wall / total_floor:8.2f} {peak / 2**20:8.0f}  "
