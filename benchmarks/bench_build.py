@@ -187,7 +187,8 @@ def main():
                           encoding="utf-8")
         wall, peak, log = run_build(book, env)
         rows.append(("module edit (timing.py)", wall, peak, executed(log)))
-        importers = re.compile(r"^from neuronale_netze import [^\n]*\btiming\b", re.M)
+        importers = re.compile(
+            r"^from neuronale_netze(?: import [^\n]*\btiming\b|\.timing import )", re.M)
         expected = sorted(p.stem for p in chapters
                           if importers.search(p.read_text(encoding="utf-8")))
         closure = nn_deps.module_files(book / "code" / "neuronale_netze")
