@@ -7,6 +7,7 @@ Its effect on a real build is checked by the book tests (every chapter executed,
 import importlib.util
 import re
 import sys
+from types import SimpleNamespace
 
 from conftest import ROOT, toc_files
 
@@ -27,3 +28,24 @@ def test_chapters_that_load_a_framework_library_start_first():
     rest = order[len(heavy):]  # then longest (largest) first
     assert [p.stat().st_size for p in rest] == sorted((p.stat().st_size for p in rest),
                                                      reverse=True)
+
+
+def test_table_names_this_build_or_the_cache_as_source():
+    from docutils import nodes
+
+    start = 1_000_000.0
+    env = SimpleNamespace(
+        found_docs={"a", "b", "c"},
+        titles={d: nodes.title(text=d.upper()) for d in "abc"},
+        nb_metadata={  # myst-nb's exec_data; "c" has no code and no entry
+            "a": {"exec_data": {"mtime": start + 5, "runtime": 1.25, "method": "cache",
+                                "succeeded": True}},
+            "b": {"exec_data": {"mtime": start - 5, "runtime": 2.0, "method": "cache",
+                                "succeeded": False}},
+        })
+    table = nn_execute.exec_table(env, "chapters/ausfuehrung", start)
+    rows = [[entry.astext() for entry in row.findall(nodes.entry)]
+            for row in table.findall(nodes.row)]
+    assert rows[0] == ["Kapitel", "Ausgeführt (UTC)", "Laufzeit (s)", "Quelle", "Ergebnis"]
+    assert [r[0] for r in rows[1:]] == ["A", "B"]
+    assert [r[2:] for r in rows[1:]] == [["1,2", "dieser Bau", "ok"], ["2,0", "Cache", "Fehler"]]
