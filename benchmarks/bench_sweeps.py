@@ -61,9 +61,6 @@ def framework_sweep(name, fit_one, fit_seeds, n_seeds, **kw):
 def per_fit_costs():
     """Seconds per fit of what 1.3.1 and 1.3.2 show, where stacking does not apply."""
     keras = frameworks.import_keras()
-    import tensorflow as tf
-
-    tf.get_logger().setLevel("ERROR")  # "triggered tf.function retracing": one model per fit
 
     def student_keras():  # the cell of 1.3.2: build, compile, fit 100 epochs
         keras.utils.set_random_seed(0)
@@ -84,6 +81,10 @@ def per_fit_costs():
 
 
 def main():
+    frameworks.import_keras()
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")  # "triggered tf.function retracing": one model per fit
     print(f"machine: {os.cpu_count()} cores; load average before: "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
     sgd_sweep(50)
