@@ -190,6 +190,44 @@ def encrypted_kernels():
     KernelManager.class_traits()["transport_encryption"].default_value = "auto"
 
 
+def join_stream_chunks(outputs):
+    """Consecutive stream outputs of the same stream as one output, the texts joined exactly.
+
+    ipykernel sends what a cell prints in chunks, flushed on a timer, so ``print("a", 1)`` can
+    arrive as "a" and " 1\n", depending on timing. myst-nb's ``coalesce_streams``
+    (``nb_merge_streams``) strips every chunk and ends it with a newline, which turns such a
+    split into a line break that the next build does not have. Joined first, the chunks give
+    the text the cell printed, whatever the timing.
+    """
+    from nbformat import NotebookNode
+
+    joined = []
+    for out in outputs:
+        prev = joined[-1] if joined else None
+        if (out.get("output_type") == "stream" and prev is not None
+                and prev.get("output_type") == "stream" and prev["name"] == out["name"]):
+            joined[-1] = NotebookNode(prev, text=prev["text"] + out["text"])  # a copy
+        else:
+            joined.append(out)
+    return joined
+
+
+def exact_stream_merging():
+    """myst-nb merges streams after ``join_stream_chunks`` (its renderer imports
+    ``coalesce_streams`` by name; myst-nb is pinned, and a test checks the effect)."""
+    from myst_nb.core import render
+
+    original = render.coalesce_streams
+    if getattr(original, "joins_chunks", False):
+        return
+
+    def coalesce_streams(outputs):
+        return original(join_stream_chunks(outputs))
+
+    coalesce_streams.joins_chunks = True
+    render.coalesce_streams = coalesce_streams
+
+
 def _remember_start(app):
     import time
 
@@ -198,6 +236,7 @@ def _remember_start(app):
 
 def setup(app):
     encrypted_kernels()
+    exact_stream_merging()
     app.connect("builder-inited", _remember_start)
     app.add_node(ExecTableNode)
     app.add_directive("nn-exec-table", ExecTable)

@@ -49,3 +49,29 @@ def test_table_names_this_build_or_the_cache_as_source():
     assert rows[0] == ["Kapitel", "Ausgeführt (UTC)", "Laufzeit (s)", "Quelle", "Ergebnis"]
     assert [r[0] for r in rows[1:]] == ["A", "B"]
     assert [r[2:] for r in rows[1:]] == [["1,2", "dieser Bau", "ok"], ["2,0", "Cache", "Fehler"]]
+
+
+def test_stream_chunks_split_mid_line_render_like_one_output(monkeypatch):
+    from myst_nb.core import render
+    from nbformat.v4 import new_output
+
+    def stream(*texts, name="stdout"):
+        return [new_output("stream", name=name, text=t) for t in texts]
+
+    def whole():  # new outputs for every call: coalesce_streams changes its input
+        return stream("random_state 0   R²: 0.5\nrandom_state 1   R²: 0.25\n")
+
+    def split():
+        return stream("random_state", " 0   R²: 0.5\nrandom_state 1", "   R²: 0.25\n")
+
+    monkeypatch.setattr(render, "coalesce_streams", render.coalesce_streams)  # restored after
+    # myst-nb alone turns the split into line breaks the whole output does not have
+    assert render.coalesce_streams(split()) != render.coalesce_streams(whole())
+    nn_execute.exact_stream_merging()
+    assert render.coalesce_streams(split()) == render.coalesce_streams(whole())
+    # other outputs and other streams stay where they are; the input is not changed
+    mixed = stream("a", "b\n") + stream("w\n", name="stderr") + stream("c\n")
+    joined = nn_execute.join_stream_chunks(mixed)
+    assert [(o["name"], o["text"]) for o in joined] == [
+        ("stdout", "ab\n"), ("stderr", "w\n"), ("stdout", "c\n")]
+    assert mixed[0]["text"] == "a"
