@@ -610,3 +610,14 @@ def test_drawing_a_batch_does_not_touch_every_sample():
     optim.sgd(lambda w, idx: seen.append(idx) or np.zeros_like(w), np.ones(2), 10**12,
               lr=0.1, n_iter=3, batch_size=2, rng=np.random.default_rng(0))
     assert all(len(set(idx.tolist())) == 2 and idx.max() < 10**12 for idx in seen)
+
+
+def test_draw_per_start_draws_each_start_from_its_own_generator():
+    def draw(gen):
+        return gen.integers(100, size=2)
+
+    got = optim.draw_per_start([np.random.default_rng(s) for s in (3, 7)], np.zeros((2, 4)),
+                               draw)
+    assert np.array_equal(got, [draw(np.random.default_rng(3)), draw(np.random.default_rng(7))])
+    assert np.array_equal(optim.draw_per_start(np.random.default_rng(3), np.zeros(4), draw),
+                          draw(np.random.default_rng(3)))

@@ -25,16 +25,9 @@ def coordinate_descent(grad, w0, *, lr, n_iter, rng):
     check_rng(rng, many=True)
 
     def direction(w):  # ∂_j l(w) · e_j
+        j = optim.draw_per_start(rng, w, lambda gen: gen.integers(w.shape[-1]))  # jedes Mal neu
         d = np.zeros_like(w)
-        if isinstance(rng, np.random.Generator):
-            j = rng.integers(w.shape[-1])  # in jedem Schritt neu gezogen
-            d[..., j] = grad(w, j)
-        elif len(rng) == len(w) and w.ndim == 2:
-            j = np.array([gen.integers(w.shape[-1]) for gen in rng])  # je Start
-            d[np.arange(len(w)), j] = grad(w, j)
-        else:
-            raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
-                             f"for w0 of shape {w.shape}")
+        d[_coordinate(w, j)] = grad(w, j)
         return d
 
     return optim.gradient_descent(direction, w0, lr=lr, n_iter=n_iter)
@@ -51,6 +44,12 @@ def partial_from_gradient(grad):
 
     def partial(w, j):
         g = grad(w)
-        return g[..., j] if np.ndim(j) == 0 else g[np.arange(len(g)), j]
+        return g[_coordinate(g, j)]
 
     return partial
+
+
+def _coordinate(w, j):
+    """Index der Koordinate ``j`` in ``w``: dieselbe für alle Starts (``j`` eine Zahl) oder je
+    Start seine eigene (``j`` der Form (S,) für einen Stapel ``w`` (S, p))."""
+    return (..., j) if np.ndim(j) == 0 else (np.arange(len(w)), j)

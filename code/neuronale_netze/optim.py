@@ -102,6 +102,18 @@ def nesterov(grad, w0, *, lr, n_iter):
         yield w
 
 
+def draw_per_start(rng, w, draw):
+    """Zufallsauswahl für einen Schritt: ``draw(rng)`` für einen Generator ``rng``; für einen
+    Stapel ``w`` (S, p) und eine Liste von S Generatoren je Start ``draw(gen)`` mit seinem
+    eigenen Generator, als Array. So zieht jeder Start dieselben Zahlen wie allein."""
+    if isinstance(rng, np.random.Generator):
+        return draw(rng)
+    if np.ndim(w) == 2 and len(rng) == len(w):
+        return np.array([draw(gen) for gen in rng])
+    raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
+                     f"for w of shape {np.shape(w)}")
+
+
 def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
     """Macht aus ``grad(w, idx)`` einen Gradienten ``grad(w)``, der bei jedem Aufruf einen
     neuen Minibatch zieht: ``batch_size`` verschiedene Indizes aus 0, …, n_samples − 1.
@@ -115,17 +127,9 @@ def stochastic_gradient(grad, n_samples, *, batch_size=1, rng):
     batch_size = check_int(batch_size, "batch_size", 1, maximum=n_samples)
     check_rng(rng, many=True)
 
-    def draw(gen):  # batch_size verschiedene Indizes
-        return gen.choice(n_samples, size=batch_size, replace=False)
-
     def minibatch_grad(w):
-        if isinstance(rng, np.random.Generator):
-            idx = draw(rng)
-        elif np.ndim(w) == 2 and len(rng) == len(w):
-            idx = np.array([draw(gen) for gen in rng])  # je Start aus seinem Generator
-        else:
-            raise ValueError(f"rng must hold one generator per start: {len(rng)} generators "
-                             f"for w of shape {np.shape(w)}")
+        idx = draw_per_start(rng, w, lambda gen: gen.choice(n_samples, size=batch_size,
+                                                            replace=False))
         return grad(w, np.sort(idx, axis=-1))  # je Minibatch sortiert
 
     return minibatch_grad
